@@ -1,0 +1,1 @@
+"""The reference central API server: the contract a discom integrates against."""

@@ -1,0 +1,1 @@
+"""Data files shipped with kiosk (tariffs, schemes, discoms); read by kiosk.datafiles."""

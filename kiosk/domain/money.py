@@ -1,0 +1,115 @@
+"""Money as integer paise: parsing what an operator types, formatting, and amounts in words.
+
+Floats never touch money. Operator input goes through :func:`parse_amount`; display goes
+through :func:`format_inr` (babel, ``en_IN`` grouping) and the words functions.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import NewType
+
+from babel.numbers import format_currency
+from num2words import num2words
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.words_hi import hindi_number
+
+Paise = NewType("Paise", int)
+
+PAISE_PER_RUPEE = 100
+# 99,99,99,999 paise = Rs 99,99,999.99, just under one crore: the largest amount the
+# counter accepts or prints. Anything above is a typing slip at a bill counter.
+MAX_PAISE = Paise(99_99_99_999)
+
+_CURRENCY_PREFIX = re.compile(r"^(?:₹|rs\.?|inr)\s*", re.IGNORECASE)
+# Plain digits, western grouping (1,234,567) or Indian grouping (12,34,567).
+_INTEGER_PART = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})$", re.ASCII)
+_FRACTION_PART = re.compile(r"^\d*$", re.ASCII)
+
+
+def paise(rupees: int | str | Decimal) -> Paise:
+    """Exact conversion of a rupee figure written in code or data (``"3.35"`` -> 335)."""
+    value = Decimal(str(rupees))
+    scaled = value * PAISE_PER_RUPEE
+    if scaled != scaled.to_integral_value():
+        raise InvalidInput("amount", f"has more than 2 decimal places: {rupees}")
+    return Paise(int(scaled))
+
+
+def parse_amount(text: str, field: str = "amount") -> Paise:
+    """Turn what the operator typed (``1,234.50``, ``1234``, ``₹ 99.5``) into paise.
+
+    Refuses negatives, more than two decimals, misplaced commas and anything that is not
+    a number, each with a message that says which rule was broken.
+    """
+    raw = text.strip() if isinstance(text, str) else ""
+    if not raw:
+        raise InvalidInput(field, "is empty: type an amount such as 1250 or 1,250.50")
+    body = _CURRENCY_PREFIX.sub("", raw).strip()
+    if body.startswith("-") or body.startswith("−"):
+        raise InvalidInput(field, f"must not be negative, got {raw!r}")
+    if body.startswith("+"):
+        body = body[1:]
+    whole, dot, fraction = body.partition(".")
+    if dot and not whole and fraction:
+        whole = "0"  # ".50" is fifty paise
+    if not _INTEGER_PART.fullmatch(whole) or not _FRACTION_PART.fullmatch(fraction):
+        raise InvalidInput(field, f"is not an amount in rupees, got {raw!r}")
+    if len(fraction) > 2:
+        raise InvalidInput(field, f"has more than 2 decimal places (paise), got {raw!r}")
+    rupees = int(whole.replace(",", ""))
+    amount = rupees * PAISE_PER_RUPEE + int(fraction.ljust(2, "0") or "0")
+    if amount > MAX_PAISE:
+        raise InvalidInput(field, f"must be at most {format_inr(MAX_PAISE)}, got {raw!r}")
+    return Paise(amount)
+
+
+def to_decimal(amount: int) -> Decimal:
+    """Paise as an exact rupee Decimal with two places (for display and wire formats)."""
+    return (Decimal(amount) / PAISE_PER_RUPEE).quantize(Decimal("0.01"))
+
+
+def format_inr(amount: int) -> str:
+    """``₹1,23,456.50``: Indian digit grouping, always two decimals."""
+    text = format_currency(to_decimal(abs(amount)), "INR", locale="en_IN")
+    return f"-{text}" if amount < 0 else text
+
+
+def format_rupees_ascii(amount: int) -> str:
+    """``Rs. 1,23,456.50`` for places that cannot show the rupee sign (ESC/POS text mode)."""
+    return "Rs. " + format_inr(amount).replace("₹", "")
+
+
+def _check_words_range(amount: int) -> None:
+    if not 0 <= amount <= MAX_PAISE:
+        raise InvalidInput("amount", f"must be between 0 and {MAX_PAISE} paise, got {amount}")
+
+
+def amount_in_words_en(amount: int) -> str:
+    """Indian English words: ``one lakh, ... rupees and fifty paise only``."""
+    _check_words_range(amount)
+    rupees, rest = divmod(amount, PAISE_PER_RUPEE)
+    parts = []
+    if rupees or not rest:
+        unit = "rupee" if rupees == 1 else "rupees"
+        parts.append(f"{num2words(rupees, lang='en_IN')} {unit}")
+    if rest:
+        unit = "paisa" if rest == 1 else "paise"
+        parts.append(f"{num2words(rest, lang='en_IN')} {unit}")
+    return " and ".join(parts) + " only"
+
+
+def amount_in_words_hi(amount: int) -> str:
+    """Hindi words: ``एक लाख ... रुपये और पचास पैसे मात्र``."""
+    _check_words_range(amount)
+    rupees, rest = divmod(amount, PAISE_PER_RUPEE)
+    parts = []
+    if rupees or not rest:
+        unit = "रुपया" if rupees == 1 else "रुपये"
+        parts.append(f"{hindi_number(rupees)} {unit}")
+    if rest:
+        unit = "पैसा" if rest == 1 else "पैसे"
+        parts.append(f"{hindi_number(rest)} {unit}")
+    return " और ".join(parts) + " मात्र"

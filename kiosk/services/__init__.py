@@ -1,0 +1,1 @@
+"""Use cases, one function per operator action; the only code that writes."""

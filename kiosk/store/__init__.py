@@ -1,0 +1,1 @@
+"""The counter's SQLite database: schema, migrations, queries."""
