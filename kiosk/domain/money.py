@@ -7,6 +7,7 @@ through :func:`format_inr` (babel, ``en_IN`` grouping) and the words functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NewType
 
@@ -87,29 +88,37 @@ def _check_words_range(amount: int) -> None:
         raise InvalidInput("amount", f"must be between 0 and {MAX_PAISE} paise, got {amount}")
 
 
-def amount_in_words_en(amount: int) -> str:
-    """Indian English words: ``one lakh, ... rupees and fifty paise only``."""
+def _in_words(
+    amount: int,
+    number: Callable[[int], str],
+    rupee: tuple[str, str],
+    paisa: tuple[str, str],
+    joiner: str,
+    closing: str,
+) -> str:
+    """Rupees, then paise, each left out when zero (but never both); singular for one."""
     _check_words_range(amount)
     rupees, rest = divmod(amount, PAISE_PER_RUPEE)
     parts = []
     if rupees or not rest:
-        unit = "rupee" if rupees == 1 else "rupees"
-        parts.append(f"{num2words(rupees, lang='en_IN')} {unit}")
+        parts.append(f"{number(rupees)} {rupee[rupees != 1]}")
     if rest:
-        unit = "paisa" if rest == 1 else "paise"
-        parts.append(f"{num2words(rest, lang='en_IN')} {unit}")
-    return " and ".join(parts) + " only"
+        parts.append(f"{number(rest)} {paisa[rest != 1]}")
+    return joiner.join(parts) + closing
+
+
+def amount_in_words_en(amount: int) -> str:
+    """Indian English words: ``one lakh, ... rupees and fifty paise only``."""
+    return _in_words(
+        amount,
+        lambda n: num2words(n, lang="en_IN"),
+        ("rupee", "rupees"),
+        ("paisa", "paise"),
+        " and ",
+        " only",
+    )
 
 
 def amount_in_words_hi(amount: int) -> str:
     """Hindi words: ``एक लाख ... रुपये और पचास पैसे मात्र``."""
-    _check_words_range(amount)
-    rupees, rest = divmod(amount, PAISE_PER_RUPEE)
-    parts = []
-    if rupees or not rest:
-        unit = "रुपया" if rupees == 1 else "रुपये"
-        parts.append(f"{hindi_number(rupees)} {unit}")
-    if rest:
-        unit = "पैसा" if rest == 1 else "पैसे"
-        parts.append(f"{hindi_number(rest)} {unit}")
-    return " और ".join(parts) + " मात्र"
+    return _in_words(amount, hindi_number, ("रुपया", "रुपये"), ("पैसा", "पैसे"), " और ", " मात्र")
