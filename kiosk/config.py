@@ -64,8 +64,15 @@ def _usb_id(value: Any) -> Any:
             return int(value, 16) if value.lower().startswith("0x") else int(value)
         except ValueError:
             raise PydanticCustomError(
-                "usb_id", "must be a USB id such as 0x0416, got {value!r}", {"value": value}
+                "usb_id", "must be a USB id such as 0x0416, got {value}", {"value": repr(value)}
             ) from None
+    return value
+
+
+def _whole_number_text(value: Any) -> Any:
+    """Environment variables are text: let ``"58"`` meet a ``Literal[58, 80]``."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
     return value
 
 
@@ -95,11 +102,11 @@ class CounterSettings(Section):
         if self.default_discom is not None and self.default_discom not in self.discoms:
             raise PydanticCustomError(
                 "default_discom",
-                "must be one of counter.discoms ({discoms}), got {value!r}",
+                "must be one of counter.discoms ({discoms}), got {value}",
                 {
                     "key": "default_discom",
                     "discoms": ", ".join(self.discoms),
-                    "value": self.default_discom,
+                    "value": repr(self.default_discom),
                 },
             )
         return self
@@ -140,10 +147,15 @@ class CentralSettings(Section):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise PydanticCustomError(
                 "url",
-                "must be an http(s) address such as https://host/, got {value!r}",
-                {"value": value},
+                "must be an http(s) address such as https://host/, got {value}",
+                {"value": repr(value)},
             )
         return value.rstrip("/")
+
+    @field_validator("token")
+    @classmethod
+    def _empty_token_is_none(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value() else None
 
     @model_validator(mode="after")
     def _tls(self) -> CentralSettings:
@@ -183,11 +195,13 @@ _PRINTER_NEEDS: dict[str, tuple[str, ...]] = {
 
 class PrinterSettings(Section):
     kind: PrinterKind = "dummy"
-    paper_mm: Literal[58, 80] = 80
+    paper_mm: Annotated[Literal[58, 80], BeforeValidator(_whole_number_text)] = 80
     usb_vendor_id: UsbId | None = None
     usb_product_id: UsbId | None = None
     serial_port: str | None = None
-    baudrate: Literal[9600, 19200, 38400, 57600, 115200] = 9600
+    baudrate: Annotated[
+        Literal[9600, 19200, 38400, 57600, 115200], BeforeValidator(_whole_number_text)
+    ] = 9600
     host: str | None = None
     port: Annotated[int, Field(ge=1, le=65535)] = 9100
     cups_printer: str | None = None
@@ -201,8 +215,8 @@ class PrinterSettings(Section):
         if missing:
             raise PydanticCustomError(
                 "printer_params",
-                "is required when kind is {kind!r}",
-                {"key": missing[0], "kind": self.kind},
+                "is required when kind is {kind}",
+                {"key": missing[0], "kind": repr(self.kind)},
             )
         return self
 
@@ -340,6 +354,25 @@ def _describe(err: Mapping[str, Any], label: str) -> str:
     return f"{source}: {'.'.join(loc) or '(top level)'}: {rule}"
 
 
+# Path keys in the file are relative to the file's folder, not to where kiosk started.
+_PATH_KEYS = {
+    "storage": ("data_dir",),
+    "printer": ("file_path",),
+    "data": ("tariff_file", "scheme_file", "discoms_file"),
+}
+
+
+def _anchor_relative_paths(data: dict[str, Any], base: Path) -> None:
+    for section, keys in _PATH_KEYS.items():
+        table = data.get(section)
+        if not isinstance(table, dict):
+            continue
+        for key in keys:
+            value = table.get(key)
+            if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+                table[key] = str(base / value)
+
+
 def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettings:
     """Read and check the config; raise ConfigError listing every problem found."""
     data: dict[str, Any] = {}
@@ -362,6 +395,8 @@ def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettin
                 "or pass --config PATH (or run kiosk --demo)"
             ]
         )
+    if path is not None:
+        _anchor_relative_paths(data, path.parent)
     try:
         return KioskSettings(**data)
     except ValidationError as exc:
