@@ -144,6 +144,13 @@ def _print_bill(bill: BillBreakdown, out: TextIO) -> None:
 
 
 def _option_terms(option: OptionQuote) -> str:
+    if option.compounding_fee_paise:
+        fee = f"incl. compounding fee {format_inr(option.compounding_fee_paise)}"
+        return ", ".join(filter(None, [fee, _payment_terms(option)]))
+    return _payment_terms(option)
+
+
+def _payment_terms(option: OptionQuote) -> str:
     if option.instalments is not None and option.monthly_instalment_paise is not None:
         terms = f"{option.instalments} x {format_inr(option.monthly_instalment_paise)}"
         if option.last_instalment_paise != option.monthly_instalment_paise:

@@ -372,3 +372,15 @@ def test_installed_kiosk_script_runs_calc_bill(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["energy_paise"] == 142500
+
+
+def test_calc_relief_theft_case_shows_the_compounding_fee_it_adds() -> None:
+    argv = ["calc", "relief", "--principal", "50000", "--surcharge", "5000",
+            "--registered-on", "2026-01-10", "--category", "lmv1", "--load-kw", "1",
+            "--case", "theft", "--compounding-fee", "3000"]  # fmt: skip
+    code, text = run(argv)
+    assert code == 0
+    assert "incl. compounding fee ₹3,000.00" in text
+    (lump,) = run_json([*argv, "--json"])["options"]
+    assert lump["compounding_fee_paise"] == 3000_00
+    assert lump["payable_paise"] == (50000 - 50000 * 55 // 100 + 3000) * 100
