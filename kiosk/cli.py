@@ -10,15 +10,15 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from kiosk import __version__
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
-from kiosk.datafiles import DataFileError, load_scheme, load_tariff
+from kiosk.datafiles import DataFileError, load_discoms, load_scheme, load_tariff
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import amount_in_words_en, format_inr, parse_amount
+from kiosk.domain.quantities import check_load_kw, check_units
 from kiosk.domain.relief import CaseType, OptionQuote, ReliefQuote
 from kiosk.domain.tariff import BillBreakdown, parse_month
 
@@ -51,21 +51,10 @@ def _arg_type(convert: Callable[[str], object]) -> Callable[[str], object]:
 
 
 def _units(text: str) -> int:
-    if not text.strip().isdigit() or not text.strip().isascii():
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
         raise InvalidInput("units", f"must be a whole number of kWh (0 or more), got {text!r}")
-    return int(text)
-
-
-def _load_kw(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise InvalidInput(
-            "load", f"must be a number of kW such as 2 or 1.5, got {text!r}"
-        ) from None
-    if not value.is_finite() or value <= 0:
-        raise InvalidInput("load", f"must be more than 0 kW, got {text!r}")
-    return value
+    return check_units(int(digits))
 
 
 def _day(text: str) -> date:
@@ -94,7 +83,7 @@ def build_parser() -> Parser:
 
     bill = calc_cmds.add_parser("bill", help="explain a monthly bill line by line")
     bill.add_argument("--category", required=True, choices=CATEGORIES)
-    bill.add_argument("--load-kw", required=True, type=_arg_type(_load_kw), metavar="KW")
+    bill.add_argument("--load-kw", required=True, type=_arg_type(check_load_kw), metavar="KW")
     bill.add_argument("--units", required=True, type=_arg_type(_units), metavar="KWH")
     bill.add_argument("--month", type=_arg_type(parse_month), metavar="YYYY-MM")
     bill.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -104,7 +93,7 @@ def build_parser() -> Parser:
     relief.add_argument("--surcharge", required=True, type=_arg_type(parse_amount), metavar="RS")
     relief.add_argument("--registered-on", type=_arg_type(_day), metavar="YYYY-MM-DD")
     relief.add_argument("--category", required=True, choices=RELIEF_CATEGORIES)
-    relief.add_argument("--load-kw", required=True, type=_arg_type(_load_kw), metavar="KW")
+    relief.add_argument("--load-kw", required=True, type=_arg_type(check_load_kw), metavar="KW")
     relief.add_argument("--case", choices=CASES, default="normal")
     relief.add_argument(
         "--compounding-fee",
@@ -253,6 +242,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             prog = "kiosk config check"
             path = find_config(args.sub_config or args.config)
             settings = load_settings(path)
+            load_tariff(settings.data.tariff_file)
+            load_scheme(settings.data.scheme_file)
+            discoms = load_discoms(settings.data.discoms_file)
+            unknown = [code for code in settings.counter.discoms if code not in discoms]
+            if unknown:
+                raise ConfigError(
+                    [f"{path}: counter.discoms: {', '.join(unknown)} not in the discoms data"]
+                )
             out.write(f"{path}: ok (counter {settings.counter.id})\n")
             return EXIT_OK
         if args.command == "calc":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,11 +29,16 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import validate_vpa
-from kiosk.domain.money import Paise, parse_amount
+from kiosk.domain.money import CASH_LIMIT_269ST, Paise, parse_amount
 
 APP_NAME = "kiosk"
 CONFIG_FILE_NAME = "kiosk.toml"
@@ -251,9 +257,21 @@ class UpiSettings(Section):
 
 class PaymentSettings(Section):
     minimum_partial: Rupees = Paise(100_00)
-    cash_limit_per_day: Rupees = Paise(2_00_000_00)
+    cash_limit_per_day: Rupees = CASH_LIMIT_269ST
     cheques_accepted: bool = True
     cheque_max_age_days: Annotated[int, Field(ge=1, le=180)] = 90
+
+    @field_validator("cash_limit_per_day")
+    @classmethod
+    def _legal_cash_limit(cls, value: Paise) -> Paise:
+        # Income Tax Act s.269ST: a counter may lower this limit, never raise it.
+        if not 0 < value <= CASH_LIMIT_269ST:
+            raise PydanticCustomError(
+                "cash_limit",
+                "must be more than 0 and at most {limit} (Income Tax Act s.269ST)",
+                {"limit": "₹2,00,000"},
+            )
+        return value
 
 
 class DataSettings(Section):
@@ -397,7 +415,22 @@ def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettin
         )
     if path is not None:
         _anchor_relative_paths(data, path.parent)
+    # Keys with a leading "_" would reach pydantic-settings' own constructor switches.
+    hidden = sorted(key for key in data if key.startswith("_"))
+    if hidden:
+        raise ConfigError(
+            [f"{label}: {key}: is not a known key (see config.example.toml)" for key in hidden]
+        )
     try:
         return KioskSettings(**data)
     except ValidationError as exc:
         raise ConfigError([_describe(err, label) for err in exc.errors()]) from None
+    except SettingsError as exc:  # an environment value that is not valid JSON for a table
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = f"{ENV_PREFIX}{field[1].upper()}" if field else f"{ENV_PREFIX}..."
+        raise ConfigError(
+            [
+                f"environment {name}: a whole section must be written as JSON; "
+                f"set single keys as {name}__KEY instead"
+            ]
+        ) from None

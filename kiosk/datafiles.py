@@ -42,6 +42,12 @@ def _read(path: Path | None, default_name: str) -> tuple[str, dict]:
         return label, tomllib.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataFileError([f"{label}: file not found"]) from None
+    except IsADirectoryError:
+        raise DataFileError([f"{label}: is a directory, not a data file"]) from None
+    except OSError as exc:
+        raise DataFileError([f"{label}: cannot be read ({exc.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise DataFileError([f"{label}: is not UTF-8 text"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError([f"{label}: not valid TOML: {exc}"]) from None
 

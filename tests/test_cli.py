@@ -384,3 +384,55 @@ def test_calc_relief_theft_case_shows_the_compounding_fee_it_adds() -> None:
     (lump,) = run_json([*argv, "--json"])["options"]
     assert lump["compounding_fee_paise"] == 3000_00
     assert lump["payable_paise"] == (50000 - 50000 * 55 // 100 + 3000) * 100
+
+
+def test_config_check_also_reads_the_data_files_it_points_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(
+        '[counter]\nid = "CSC-1"\nname = "x"\n[data]\ntariff_file = "missing-tariff.toml"\n',
+        encoding="utf-8",
+    )
+    code, _ = run(["config", "check", "--config", str(conf)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip() == f"kiosk config check: {tmp_path / 'missing-tariff.toml'}: file not found"
+
+
+def test_config_check_refuses_a_discom_the_data_does_not_know(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text('[counter]\nid = "CSC-1"\nname = "x"\ndiscoms = ["XYZVNL"]\n', "utf-8")
+    assert run(["config", "check", "--config", str(conf)])[0] == 2
+    assert "counter.discoms: XYZVNL not in the discoms data" in capsys.readouterr().err
+
+
+def test_a_data_file_that_is_a_directory_is_reported_not_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "kiosk.toml"
+    conf.write_text(
+        f'[counter]\nid = "CSC-1"\nname = "x"\n[data]\ntariff_file = "{tmp_path}"\n', "utf-8"
+    )
+    code, _ = run(["--config", str(conf), "calc", "bill", "--category", "lmv1-urban",
+                   "--load-kw", "2", "--units", "1"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip() == f"kiosk calc bill: {tmp_path}: is a directory, not a data file"
+
+
+@pytest.mark.parametrize(
+    ("argument", "value"),
+    [("--load-kw", "1_5"), ("--load-kw", "1e-999999"), ("--units", "9" * 5000)],
+)
+def test_odd_numbers_are_refused_not_misread(
+    argument: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["calc", "bill", "--category", "lmv1-urban", "--load-kw", "2", "--units", "3"]
+    argv[argv.index(argument) + 1] = value
+    code, out = run(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and argument in err

@@ -537,3 +537,36 @@ def test_relative_paths_in_the_file_are_relative_to_the_file(
     assert settings.data.tariff_file == conf_dir / "tariff.toml"
     assert settings.data.scheme_file == Path("/abs/relief.toml")
     assert settings.storage.data_dir == conf_dir / "data"
+
+
+def test_a_whole_section_in_the_environment_that_is_not_json_is_a_plain_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_COUNTER", "abc")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, COUNTER))
+    assert caught.value.lines == [
+        "environment KIOSK_COUNTER: a whole section must be written as JSON; "
+        "set single keys as KIOSK_COUNTER__KEY instead"
+    ]
+
+
+@pytest.mark.parametrize("key", ["_env_prefix = 5", "_cli_parse_args = true"])
+def test_underscore_keys_never_reach_the_settings_machinery(tmp_path: Path, key: str) -> None:
+    path = write(tmp_path, key + "\n" + COUNTER)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    name = key.split(" ")[0]
+    assert caught.value.lines == [f"{path}: {name}: is not a known key (see config.example.toml)"]
+
+
+def test_cash_limit_may_be_lowered_but_never_raised_past_269st(tmp_path: Path) -> None:
+    lower = load_settings(write(tmp_path, COUNTER + '[payments]\ncash_limit_per_day = "50000"\n'))
+    assert lower.payments.cash_limit_per_day == 50_000_00
+    path = write(tmp_path, COUNTER + '[payments]\ncash_limit_per_day = "50,00,000"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.lines == [
+        f"{path}: payments.cash_limit_per_day: must be more than 0 and at most ₹2,00,000 "
+        "(Income Tax Act s.269ST)"
+    ]

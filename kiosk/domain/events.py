@@ -46,7 +46,7 @@ def new_event_id(now: datetime, entropy: bytes) -> UUID:
 class Envelope(BaseModel):
     """What travels: ``{event_id, type, recorded_at, counter_id, operator_id, payload}``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     event_id: UUID
     type: Annotated[str, Field(pattern=r"^[a-z]+(\.[a-z_]+)+$")]
@@ -57,7 +57,7 @@ class Envelope(BaseModel):
 
 
 class ReceiptCancelled(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     receipt_no: Text
     reason: Annotated[str, Field(min_length=5, max_length=200)]

@@ -98,7 +98,7 @@ def mask_aadhaar(text: str) -> str:
         raise InvalidInput("aadhaar", "check digit does not match: a digit is mistyped") from None
     except stdnum_aadhaar.ValidationError:
         raise InvalidInput(
-            "aadhaar", "is not a valid Aadhaar number (cannot start with 0 or 1)"
+            "aadhaar", "is not a valid Aadhaar number: check it against the card"
         ) from None
     return stdnum_aadhaar.mask(value)
 

@@ -93,7 +93,10 @@ def _check_id_proof(proof_type: str, ref: str) -> None:
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # hide_input_in_errors: an error must never carry a full Aadhaar or other PII to a log.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True
+    )
 
 
 class Consumer(Record):

@@ -25,14 +25,23 @@ PAISE_PER_RUPEE = 100
 MAX_PAISE = Paise(99_99_99_999)
 
 _CURRENCY_PREFIX = re.compile(r"^(?:₹|rs\.?|inr)\s*", re.IGNORECASE)
-# Plain digits, western grouping (1,234,567) or Indian grouping (12,34,567).
-_INTEGER_PART = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})*,\d{3})$", re.ASCII)
+# "100/-" is how amounts are written on Indian forms and cheques.
+_FORM_SUFFIX = re.compile(r"\s*/-$")
+# Plain digits, western grouping (1,234,567) or Indian grouping (12,34,567); a grouped
+# number does not start with 0.
+_INTEGER_PART = re.compile(r"^(?:\d+|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d?(?:,\d{2})*,\d{3})$", re.ASCII)
+_MAX_TYPED = 32
 _FRACTION_PART = re.compile(r"^\d*$", re.ASCII)
 
 
 def paise(rupees: int | str | Decimal) -> Paise:
     """Exact conversion of a rupee figure written in code or data (``"3.35"`` -> 335)."""
-    value = Decimal(str(rupees))
+    try:
+        value = Decimal(str(rupees))
+    except ArithmeticError:
+        raise InvalidInput("amount", f"is not an amount in rupees: {rupees!r}") from None
+    if not value.is_finite() or value < 0:
+        raise InvalidInput("amount", f"must be a finite amount of 0 or more: {rupees!r}")
     scaled = value * PAISE_PER_RUPEE
     if scaled != scaled.to_integral_value():
         raise InvalidInput("amount", f"has more than 2 decimal places: {rupees}")
@@ -48,7 +57,9 @@ def parse_amount(text: str, field: str = "amount") -> Paise:
     raw = text.strip() if isinstance(text, str) else ""
     if not raw:
         raise InvalidInput(field, "is empty: type an amount such as 1250 or 1,250.50")
-    body = _CURRENCY_PREFIX.sub("", raw).strip()
+    if len(raw) > _MAX_TYPED:
+        raise InvalidInput(field, f"is too long for an amount ({len(raw)} characters)")
+    body = _FORM_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", raw).strip())
     if body.startswith("-") or body.startswith("−"):
         raise InvalidInput(field, f"must not be negative, got {raw!r}")
     if body.startswith("+"):
@@ -70,6 +81,27 @@ def parse_amount(text: str, field: str = "amount") -> Paise:
 def to_decimal(amount: int) -> Decimal:
     """Paise as an exact rupee Decimal with two places (for display and wire formats)."""
     return (Decimal(amount) / PAISE_PER_RUPEE).quantize(Decimal("0.01"))
+
+
+CASH_LIMIT_269ST = Paise(2_00_000_00)
+
+
+def check_cash_limit(
+    cash_today_paise: int, new_cash_paise: int, limit_paise: int = CASH_LIMIT_269ST
+) -> None:
+    """Refuse cash that would bring one consumer's day to the legal limit or above.
+
+    Income Tax Act s.269ST forbids receiving Rs 2,00,000 or more in cash from one person
+    in a day; a counter may set a lower limit, never a higher one.
+    """
+    limit = min(limit_paise, CASH_LIMIT_269ST)
+    if cash_today_paise + new_cash_paise >= limit:
+        raise InvalidInput(
+            "amount",
+            f"cash of {format_inr(limit)} or more from one consumer in a day is not allowed "
+            f"(already {format_inr(cash_today_paise)} today; Income Tax Act s.269ST): "
+            "take UPI, cheque or card for this payment",
+        )
 
 
 def format_inr(amount: int) -> str:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import MAX_PAISE, Paise, format_inr, paise
+from kiosk.domain.quantities import check_load_kw
 from kiosk.domain.tariff import round_paise
 
 
@@ -101,6 +102,15 @@ def base_category(category: str) -> str:
     return category.strip().lower().split("-", 1)[0]
 
 
+def as_case(case: CaseType | str) -> CaseType:
+    """Case types arrive as text from screens, files and the wire: check them here."""
+    try:
+        return CaseType(case)
+    except ValueError:
+        known = ", ".join(c.value for c in CaseType)
+        raise InvalidInput("case", f"must be one of {known}, got {case!r}") from None
+
+
 def category_label(base: str) -> str:
     """``lmv1`` -> ``LMV-1`` for messages."""
     return base.upper().replace("LMV", "LMV-")
@@ -135,6 +145,19 @@ class ReliefScheme(_Data):
     provisional_bills: list[ProvisionalBill] = []
 
     @model_validator(mode="after")
+    def _money_and_codes(self) -> ReliefScheme:
+        amounts = [("registration_fee", self.registration_fee)]
+        amounts += [(f"monthly of {o.option}", o.monthly) for o in self.instalment_options]
+        amounts += [("theft.fee_minimum", self.theft.fee_minimum)]
+        for name, value in amounts:
+            if value != value.quantize(Decimal("0.01")):
+                raise ValueError(f"{name} has more than 2 decimal places: {value}")
+        codes = [o.option for o in self.instalment_options]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"instalment options repeat a code: {codes}")
+        return self
+
+    @model_validator(mode="after")
     def _phases_in_order(self) -> ReliefScheme:
         for phase in self.phases:
             if phase.end < phase.start:
@@ -163,7 +186,7 @@ class ReliefScheme(_Data):
         reasons: list[str] = []
         base = base_category(category)
         limit = self.eligibility.max_load_kw.get(base)
-        load = Decimal(str(load_kw))
+        load = check_load_kw(load_kw)
         if limit is None:
             covered = ", ".join(category_label(k) for k in sorted(self.eligibility.max_load_kw))
             reasons.append(f"category {category} is not covered: only {covered}")
@@ -172,8 +195,6 @@ class ReliefScheme(_Data):
                 f"load {load.normalize():f} kW is above the {limit.normalize():f} kW limit "
                 f"for {category_label(base)}"
             )
-        if load <= 0:
-            reasons.append(f"load must be more than 0 kW, got {load_kw}")
         if registered_on < self.opens:
             reasons.append(f"registration opens on {self.opens:%d.%m.%Y}")
         elif registered_on > self.closes:
@@ -182,8 +203,8 @@ class ReliefScheme(_Data):
             reasons.append(f"{registered_on:%d.%m.%Y} falls between phases")
         return reasons
 
-    def registration_fee_for(self, case: CaseType, assessment_paise: int) -> Paise:
-        if case is CaseType.THEFT:
+    def registration_fee_for(self, case: CaseType | str, assessment_paise: int) -> Paise:
+        if as_case(case) is CaseType.THEFT:
             minimum = paise(self.theft.fee_minimum)
             return Paise(max(minimum, _share(assessment_paise, self.theft.fee_percent)))
         return paise(self.registration_fee)
@@ -196,7 +217,7 @@ class ReliefScheme(_Data):
         registered_on: date,
         category: str,
         load_kw: Decimal | int | str,
-        case: CaseType = CaseType.NORMAL,
+        case: CaseType | str = CaseType.NORMAL,
         compounding_fee_paise: int = 0,
     ) -> ReliefQuote:
         """Eligibility and every option a consumer may choose, as of ``registered_on``.
@@ -204,13 +225,10 @@ class ReliefScheme(_Data):
         For a theft case ``principal_paise`` is the revenue assessment and the
         compounding fee (not waived) is added to what is payable.
         """
+        case = as_case(case)
         principal = _check_dues(principal_paise, "principal")
         surcharge = _check_dues(surcharge_paise, "surcharge")
         compounding = _check_dues(compounding_fee_paise, "compounding fee")
-        try:
-            Decimal(str(load_kw))
-        except ArithmeticError:
-            raise InvalidInput("load", f"must be a number of kW, got {load_kw!r}") from None
         reasons = self.eligibility_reasons(category, load_kw, registered_on)
         if principal + surcharge == 0:
             reasons.append("there are no arrears to settle")
@@ -272,6 +290,13 @@ class ReliefScheme(_Data):
             options += [
                 option(o.option, o.rebate_percent, o.monthly) for o in self.instalment_options
             ]
+        # Nothing left after the fee: instalments would be "0 x Rs 750"; offer the lump sum.
+        options = [o for o in options if o.instalments is None or o.instalments > 0]
+        if any(o.payable_paise < fee for o in options):
+            notes.append(
+                f"the registration fee {format_inr(fee)} is more than what is payable: "
+                "the fee is still due and is not refunded"
+            )
         return ReliefQuote(options=options, **common)
 
     def _notes(self, case: CaseType) -> list[str]:
@@ -300,8 +325,10 @@ class ReliefScheme(_Data):
     ) -> Paise:
         """The monthly provisional bill when no bill was issued: the row for the smallest
         listed load that covers the consumer's load."""
+        if area not in ("rural", "urban"):
+            raise InvalidInput("area", f"must be rural or urban, got {area!r}")
         base = base_category(category)
-        load = Decimal(str(load_kw))
+        load = check_load_kw(load_kw)
         rows = sorted(
             (r for r in self.provisional_bills if r.category == base and r.load_kw >= load),
             key=lambda r: r.load_kw,

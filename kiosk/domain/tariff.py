@@ -14,15 +14,13 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import Paise, format_inr
-
-MAX_UNITS = 1_000_000
-MAX_LOAD_KW = Decimal(1000)
+from kiosk.domain.quantities import check_load_kw, check_units
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 
@@ -30,7 +28,7 @@ _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 def parse_month(text: str) -> date:
     """``"2026-02"`` -> 1 Feb 2026; the billing month is always held as its first day."""
     match = _MONTH.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not match or not 1 <= int(match[2]) <= 12:
+    if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2099:
         raise InvalidInput("month", f"must be YYYY-MM such as 2026-02, got {text!r}")
     return date(int(match[1]), int(match[2]), 1)
 
@@ -118,9 +116,9 @@ class DutyRule(_Data):
 
 
 class FppasRule(_Data):
-    applies_to: list[Literal["energy", "fixed"]] = ["energy"]
+    applies_to: list[Literal["energy", "fixed"]] = Field(default=["energy"], min_length=1)
     placeholder_applies_to: bool = False
-    percent_by_month: dict[str, Decimal] = {}
+    percent_by_month: dict[str, Annotated[Decimal, Field(ge=-100, le=100)]] = {}
 
     @model_validator(mode="after")
     def _months_ok(self) -> FppasRule:
@@ -182,28 +180,6 @@ class OverBillCheck(_Data):
     note: str
 
 
-def _check_load(load_kw: Decimal | int | str) -> Decimal:
-    try:
-        value = Decimal(str(load_kw))
-    except ArithmeticError:
-        raise InvalidInput(
-            "load", f"must be a number of kW such as 2 or 1.5, got {load_kw!r}"
-        ) from None
-    if not value.is_finite() or value <= 0 or value > MAX_LOAD_KW:
-        raise InvalidInput(
-            "load", f"must be more than 0 and at most {MAX_LOAD_KW} kW, got {load_kw}"
-        )
-    return value
-
-
-def _check_units(units: int) -> int:
-    if isinstance(units, bool) or not isinstance(units, int):
-        raise InvalidInput("units", f"must be a whole number of kWh, got {units!r}")
-    if not 0 <= units <= MAX_UNITS:
-        raise InvalidInput("units", f"must be from 0 to {MAX_UNITS:,} kWh, got {units}")
-    return units
-
-
 def _fmt_rate(rupees: Decimal) -> str:
     return f"Rs {rupees:.2f}"
 
@@ -228,8 +204,8 @@ class Tariff(_Data):
     ) -> BillBreakdown:
         """One month's bill, itemised: energy slabs (telescopic), fixed, duty, FPPAS."""
         cat = self.category(category)
-        load = _check_load(load_kw)
-        _check_units(units)
+        load = check_load_kw(load_kw)
+        check_units(units)
         if month < self.effective_from.replace(day=1):
             raise InvalidInput(
                 "month", f"{self.name} is in force from {month_key(self.effective_from)} on"
@@ -316,8 +292,8 @@ class Tariff(_Data):
         self, load_kw: Decimal | int | str, units: int, months: int = 1
     ) -> OverBillCheck:
         """Is this bill an outlier against the normative units per kW per month?"""
-        load = _check_load(load_kw)
-        _check_units(units)
+        load = check_load_kw(load_kw)
+        check_units(units)
         if months < 1:
             raise InvalidInput("months", f"must be 1 or more, got {months}")
         rule = self.over_bill

@@ -57,12 +57,14 @@ def build_upi_link(
         raise InvalidInput(
             "amount", f"must be more than ₹0 and at most {format_inr(MAX_PAISE)} for UPI"
         )
-    if not reference or not _REFERENCE.fullmatch(reference):
+    if not isinstance(reference, str) or not _REFERENCE.fullmatch(reference):
         raise InvalidInput(
             "reference", f"must be letters, digits, '-' or '_' only, got {reference!r}"
         )
     if len(reference) > MAX_REFERENCE:
         raise InvalidInput("reference", f"must be at most {MAX_REFERENCE} characters")
+    if not isinstance(note, str):
+        raise InvalidInput("note", f"must be text, got {type(note).__name__}")
     note = " ".join(note.split())
     if len(note) > MAX_NOTE:
         raise InvalidInput("note", f"must be at most {MAX_NOTE} characters, got {len(note)}")
@@ -80,7 +82,10 @@ def build_upi_link(
 
 def parse_upi_link(link: str) -> UpiPayment:
     """Read a ``upi://pay`` link back (to check what a QR code says)."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidInput("UPI link", "is not a link") from None
     if parts.scheme != "upi" or parts.netloc != "pay":
         raise InvalidInput("UPI link", f"must start with upi://pay, got {link[:20]!r}")
     fields = dict(parse_qsl(parts.query, keep_blank_values=True))

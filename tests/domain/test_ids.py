@@ -108,7 +108,8 @@ class TestAadhaar:
     @pytest.mark.parametrize(
         ("typed", "rule"),
         [
-            ("1234 5678 9012", "cannot start with 0 or 1"),
+            ("1234 5678 9012", "is not a valid Aadhaar number"),
+            ("2222 2222 2222", "is not a valid Aadhaar number"),
             ("2341 2341 23", "must be 12 digits"),
             ("2341 abcd 2346", "only digits"),
             ("", "is empty"),

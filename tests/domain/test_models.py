@@ -217,3 +217,12 @@ def test_event_id_needs_an_aware_time_and_entropy():
         new_event_id(datetime(2026, 1, 1), bytes(10))
     with pytest.raises(ValueError, match="10 bytes"):
         new_event_id(NOW, b"short")
+
+
+def test_validation_errors_never_carry_the_full_aadhaar():
+    full = "234123412346"
+    with pytest.raises(ValidationError) as caught:
+        registration(id_proof_ref=full)
+    assert full not in str(caught.value)
+    # errors() still holds the input for code that asks: log only errors(include_input=False)
+    assert all(full not in repr(e) for e in caught.value.errors(include_input=False))

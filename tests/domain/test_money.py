@@ -12,6 +12,7 @@ from kiosk.domain.money import (
     MAX_PAISE,
     amount_in_words_en,
     amount_in_words_hi,
+    check_cash_limit,
     format_inr,
     format_rupees_ascii,
     paise,
@@ -160,3 +161,46 @@ def test_paise_from_rupee_figures_is_exact():
     assert paise(Decimal("0.10")) == 10
     with pytest.raises(InvalidInput, match="more than 2 decimal places"):
         paise("3.335")
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("100/-", 10000), ("Rs. 1,250/-", 125000)])
+def test_amounts_written_the_indian_form_way(typed, expected):
+    assert parse_amount(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["0,100", "00,100", "0,00,100"])
+def test_grouped_numbers_do_not_start_with_zero(typed):
+    with pytest.raises(InvalidInput, match="is not an amount"):
+        parse_amount(typed)
+
+
+def test_absurdly_long_input_is_refused_before_any_conversion():
+    with pytest.raises(InvalidInput, match="too long"):
+        parse_amount("1" * 5000)
+
+
+@pytest.mark.parametrize("figure", ["-5", "NaN", "Infinity", "abc"])
+def test_data_figures_must_be_finite_and_not_negative(figure):
+    with pytest.raises(InvalidInput):
+        paise(figure)
+
+
+class TestCashLimit269ST:
+    def test_just_below_two_lakh_in_a_day_is_fine(self):
+        check_cash_limit(1_00_000_00, 99_999_99)
+
+    def test_two_lakh_in_one_go_is_refused_with_the_reason(self):
+        with pytest.raises(InvalidInput) as caught:
+            check_cash_limit(0, 2_00_000_00)
+        assert caught.value.field == "amount"
+        assert "s.269ST" in caught.value.message and "UPI, cheque or card" in caught.value.message
+
+    def test_cash_already_taken_today_counts(self):
+        with pytest.raises(InvalidInput, match=r"already ₹1,50,000.00 today"):
+            check_cash_limit(1_50_000_00, 50_000_00)
+
+    def test_a_counter_may_lower_the_limit_but_not_raise_it(self):
+        with pytest.raises(InvalidInput, match=re.escape("₹50,000.00 or more")):
+            check_cash_limit(0, 50_000_00, limit_paise=50_000_00)
+        with pytest.raises(InvalidInput, match=re.escape("₹2,00,000.00 or more")):
+            check_cash_limit(0, 3_00_000_00, limit_paise=10_00_000_00)

@@ -2,12 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.datafiles import load_scheme
+from kiosk.datafiles import DataFileError, load_scheme
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import MAX_PAISE
 from kiosk.domain.relief import CaseType, instalment_schedule
@@ -117,8 +118,10 @@ def test_every_option_pays_the_principal_less_its_rebate(principal, surcharge):
         if o.instalments is not None:
             paid = (o.instalments - 1) * o.monthly_instalment_paise + o.last_instalment_paise
             assert paid == o.balance_after_fee_paise or o.balance_after_fee_paise == 0
-    lump, emi750, emi500 = q.options
-    assert lump.payable_paise <= emi750.payable_paise <= emi500.payable_paise
+    payables = [o.payable_paise for o in q.options]
+    assert payables == sorted(payables)  # the lump sum is never dearer than instalments
+    assert q.options[0].option == "lump_sum"
+    assert all(o.instalments for o in q.options[1:])  # no "0 x Rs 750" options
 
 
 def test_every_failing_reason_is_listed():
@@ -223,3 +226,63 @@ def test_provisional_bill_table(category, load, area, rupees):
 def test_no_provisional_bill_beyond_the_table():
     with pytest.raises(InvalidInput, match="no provisional bill for LMV-2 at 2 kW"):
         SCHEME.provisional_bill("lmv2", 2, "urban")
+
+
+def test_case_given_as_text_gets_the_same_terms_as_the_enum():
+    as_text = quote(case="theft", principal_paise=50_000 * RS)
+    as_enum = quote(case=CaseType.THEFT, principal_paise=50_000 * RS)
+    assert as_text == as_enum
+    assert [o.option for o in as_text.options] == ["lump_sum"]
+    assert SCHEME.registration_fee_for("theft", 1_00_000 * RS) == 10_000 * RS
+
+
+def test_unknown_case_is_refused_by_name():
+    with pytest.raises(InvalidInput) as caught:
+        quote(case="burglary")
+    assert caught.value.field == "case"
+    assert "theft" in caught.value.message
+
+
+def test_no_zero_instalment_options_when_the_fee_covers_the_dues():
+    q = quote(principal_paise=100 * RS, surcharge_paise=50 * RS)
+    assert [o.option for o in q.options] == ["lump_sum"]
+    assert q.options[0].payable_paise == 75 * RS
+    assert any("registration fee ₹2,000.00 is more than what is payable" in n for n in q.notes)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [(("lmv1", 1, "Rural"), "area"), (("lmv1", 0, "rural"), "load"),
+     (("lmv1", "abc", "rural"), "load")],
+)  # fmt: skip
+def test_provisional_bill_refuses_bad_area_and_load(args, field):
+    with pytest.raises(InvalidInput) as caught:
+        SCHEME.provisional_bill(*args)
+    assert caught.value.field == field
+
+
+def test_nan_load_is_an_input_error_not_a_crash():
+    with pytest.raises(InvalidInput):
+        quote(load_kw="NaN")
+
+
+SCHEME_FILE = Path(__file__).resolve().parents[2] / "kiosk" / "data" / "relief_2025_26.toml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('monthly = "750"', 'monthly = "750.555"', "more than 2 decimal places"),
+        ('registration_fee = "2000"', 'registration_fee = "2000.005"', "more than 2 decimal"),
+        ('option = "emi_500"', 'option = "emi_750"', "repeat a code"),
+        ("end = 2025-12-31", "end = 2026-01-05", "overlaps phase 1"),
+    ],
+)
+def test_bad_scheme_files_are_refused_when_loaded(tmp_path, old, new, problem):
+    text = SCHEME_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "relief.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        load_scheme(path)
+    assert any(problem in line and line.startswith(str(path)) for line in caught.value.lines)

@@ -127,10 +127,17 @@ def test_placeholders_are_always_disclosed():
     ("args", "field", "rule"),
     [
         (("lmv9", 1, 100, FEB_2026), "category", "must be one of"),
-        (("lmv1-rural", 0, 100, FEB_2026), "load", "more than 0"),
-        (("lmv1-rural", -1, 100, FEB_2026), "load", "more than 0"),
+        (("lmv1-rural", 0, 100, FEB_2026), "load", "from 0.1 to 1000 kW"),
+        (("lmv1-rural", "0.05", 100, FEB_2026), "load", "from 0.1 to 1000 kW"),
+        (("lmv1-rural", 1001, 100, FEB_2026), "load", "from 0.1 to 1000 kW"),
+        (("lmv1-rural", -1, 100, FEB_2026), "load", "must be a number"),
         (("lmv1-rural", "abc", 100, FEB_2026), "load", "must be a number"),
-        (("lmv1-rural", "NaN", 100, FEB_2026), "load", "more than 0"),
+        (("lmv1-rural", "NaN", 100, FEB_2026), "load", "must be a number"),
+        (("lmv1-rural", "1_5", 100, FEB_2026), "load", "must be a number"),
+        (("lmv1-rural", "1e3", 100, FEB_2026), "load", "must be a number"),
+        (("lmv1-rural", "２", 100, FEB_2026), "load", "must be a number"),
+        (("lmv1-rural", "1.2345", 100, FEB_2026), "load", "must be a number"),
+        (("lmv1-rural", True, 100, FEB_2026), "load", "must be a number"),
         (("lmv1-rural", 1, -1, FEB_2026), "units", "from 0 to"),
         (("lmv1-rural", 1, 10.5, FEB_2026), "units", "whole number"),
         (("lmv1-rural", 1, True, FEB_2026), "units", "whole number"),
@@ -144,7 +151,9 @@ def test_bad_calculator_input_names_the_field(args, field, rule):
     assert rule in caught.value.message
 
 
-@pytest.mark.parametrize("text", ["2026-13", "2026-00", "26-02", "2026/02", "", "2026-2"])
+@pytest.mark.parametrize(
+    "text", ["2026-13", "2026-00", "26-02", "2026/02", "", "2026-2", "0000-01", "9999-12"]
+)
 def test_bad_months(text):
     with pytest.raises(InvalidInput, match="YYYY-MM"):
         parse_month(text)
@@ -211,3 +220,11 @@ def test_tariff_file_that_is_not_toml(tmp_path):
 def test_a_replacement_tariff_file_changes_the_bill(tmp_path):
     path = _write(tmp_path, BASE + 'slabs = [{ rate = "2.00" }]')
     assert load_tariff(path).calculate_bill("x", 1, 10, FEB_2026).energy_paise == 2000
+
+
+def test_fppas_percent_is_bounded_in_the_data(tmp_path):
+    path = _write(tmp_path, BASE.replace("[fppas]", '[fppas.percent_by_month]\n"2026-02" = "-500"')
+                  + 'slabs = [{ rate = "1" }]')  # fmt: skip
+    with pytest.raises(DataFileError) as caught:
+        load_tariff(path)
+    assert any("fppas.percent_by_month.2026-02" in line for line in caught.value.lines)

@@ -94,3 +94,17 @@ def test_parse_refuses_other_links():
         parse_upi_link("https://example.invalid/pay?pa=a@b")
     with pytest.raises(InvalidInput, match="pa"):
         parse_upi_link("upi://pay?am=10.00")
+
+
+@pytest.mark.parametrize("link", ["upi://[::1?pa=x&pn=y", "", "upi:pay"])
+def test_parse_refuses_broken_links_plainly(link):
+    with pytest.raises(InvalidInput):
+        parse_upi_link(link)
+
+
+@pytest.mark.parametrize(("changes", "field"), [({"note": None}, "note"),
+                                                ({"reference": 123}, "reference")])  # fmt: skip
+def test_wrong_types_are_input_errors(changes, field):
+    with pytest.raises(InvalidInput) as caught:
+        _link(**changes)
+    assert caught.value.field == field
