@@ -7,6 +7,7 @@ here prints a traceback for a mistake an operator can make.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -181,10 +182,13 @@ def _calc_bill(args: argparse.Namespace, settings: KioskSettings | None, out: Te
     tariff = load_tariff(_data_path(settings, "tariff_file"))
     month = args.month or date.today().replace(day=1)
     bill = tariff.calculate_bill(args.category, args.load_kw, args.units, month)
+    over_bill = tariff.check_over_bill(args.load_kw, args.units)
     if args.json:
-        out.write(bill.model_dump_json(indent=2) + "\n")
+        data = {**bill.model_dump(mode="json"), "over_bill": over_bill.model_dump(mode="json")}
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
         _print_bill(bill, out)
+        out.write(f"\nOver-bill check: {over_bill.note}\n")
     return EXIT_OK
 
 

@@ -436,3 +436,13 @@ def test_odd_numbers_are_refused_not_misread(
     err = capsys.readouterr().err
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and argument in err
+
+
+def test_calc_bill_flags_an_over_bill_outlier_against_144_units_per_kw() -> None:
+    base = ["calc", "bill", "--category", "lmv1-urban", "--load-kw", "1", "--month", "2026-02"]
+    normal = run_json([*base, "--units", "200"])["over_bill"]
+    assert normal["normative_units"] == 144 and normal["is_outlier"] is False
+    high = run_json([*base, "--units", "400"])["over_bill"]
+    assert high["is_outlier"] is True
+    code, text = run([*base, "--units", "400"])
+    assert code == 0 and "over-bill outlier, reassessed at 144 units" in text
