@@ -34,6 +34,15 @@ def write(tmp_path: Path, text: str, name: str = "kiosk.toml") -> Path:
     return path
 
 
+def only_problem(tmp_path: Path, text: str, key: str) -> str:
+    """The rule of the single problem a config has, after checking it names file and key."""
+    path, lines = problems(tmp_path, text)
+    assert len(lines) == 1, lines
+    prefix = f"{path}: {key}: "
+    assert lines[0].startswith(prefix), lines[0]
+    return lines[0].removeprefix(prefix)
+
+
 def problems(tmp_path: Path, text: str) -> tuple[Path, list[str]]:
     """Write a config that must be refused; return its path and the error lines."""
     path = write(tmp_path, text)
@@ -273,25 +282,22 @@ def test_counter_id_is_upper_cased(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("amount", ['"-100"', "-100"])
 def test_negative_money_is_refused(tmp_path: Path, amount: str) -> None:
-    path, lines = problems(tmp_path, COUNTER + f"[payments]\nminimum_partial = {amount}\n")
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: payments.minimum_partial: ")
-    assert "negative" in lines[0]
+    assert "negative" in only_problem(
+        tmp_path, COUNTER + f"[payments]\nminimum_partial = {amount}\n", "payments.minimum_partial"
+    )
 
 
 def test_money_with_fractions_of_a_paisa_is_refused(tmp_path: Path) -> None:
-    path, lines = problems(tmp_path, COUNTER + '[payments]\ncash_limit_per_day = "100.005"\n')
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: payments.cash_limit_per_day: ")
-    assert "decimal" in lines[0]
+    assert "decimal" in only_problem(
+        tmp_path,
+        COUNTER + '[payments]\ncash_limit_per_day = "100.005"\n',
+        "payments.cash_limit_per_day",
+    )
 
 
 def test_bad_vpa_is_refused_with_the_vpa_rule(tmp_path: Path) -> None:
     text = COUNTER + '[upi]\npayee_vpa = "counter at bank"\npayee_name = "MVVNL"\n'
-    path, lines = problems(tmp_path, text)
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: upi.payee_vpa: ")
-    assert "@" in lines[0]
+    assert "@" in only_problem(tmp_path, text, "upi.payee_vpa")
 
 
 def test_vpa_is_lower_cased(tmp_path: Path) -> None:
@@ -348,10 +354,7 @@ def test_usb_ids_written_in_hex_parse_to_integers(tmp_path: Path) -> None:
 
 def test_usb_id_above_ffff_is_refused(tmp_path: Path) -> None:
     text = COUNTER + '[printer]\nkind = "usb"\nusb_vendor_id = "0x10000"\nusb_product_id = 1\n'
-    path, lines = problems(tmp_path, text)
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: printer.usb_vendor_id: ")
-    assert "65535" in lines[0]
+    assert "65535" in only_problem(tmp_path, text, "printer.usb_vendor_id")
 
 
 def test_invalid_toml_is_one_line_naming_the_file_and_line(tmp_path: Path) -> None:
