@@ -64,7 +64,10 @@ def _parse(label: str, adapter: TypeAdapter[T], data: object) -> T:
         ) from None
 
 
-def _load(model: type[BaseModel], path: Path | None, default_name: str):
+M = TypeVar("M", bound=BaseModel)
+
+
+def _load(model: type[M], path: Path | None, default_name: str) -> M:
     label, data = _read(path, default_name)
     return _parse(label, TypeAdapter(model), data)
 
