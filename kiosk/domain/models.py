@@ -171,6 +171,9 @@ class Payment(Record):
     details: PaymentDetails
     recorded_at: AwareDatetime
     operator_id: Text
+    # What the money is for: the central flags a bill payment that overpays as a credit,
+    # and does not for a scheme fee or a prepaid recharge.
+    purpose: Literal["bill", "scheme_fee", "recharge"] = "bill"
 
     @model_validator(mode="after")
     def _cash_covers_amount(self) -> Payment:

@@ -1,0 +1,466 @@
+"""The sync engine: pushes the outbox to the central and pulls consumer changes back.
+
+Delivery is at-least-once from here and exactly-once in effect, because the central keeps
+the result of every ``event_id`` and answers a resend with the same result. So the engine
+may always resend after any doubt (a timeout, a reset after the central committed, a
+truncated reply) and never has to guess.
+
+What must never happen (and what the design rules out):
+- a duplicate after a lost reply: resends are safe by ``event_id``;
+- an event stuck behind a bad one: the central rejects events one by one, rejected events
+  go to the dead-letter list, and a whole-request refusal is split down to the one event
+  that causes it;
+- retries only on the next write: a timer thread retries on its own, with backoff and
+  jitter, honouring ``Retry-After``;
+- a blocked caller: :meth:`SyncEngine.start` runs everything in a background thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, NoReturn
+
+import httpx
+from pydantic import ValidationError
+
+from offline_queue import outbox
+from offline_queue.backoff import backoff_delay, parse_retry_after, parse_server_time
+from offline_queue.protocol import SERVER_TIME_HEADER, BatchResponse, ChangesResponse, Problem
+
+log = logging.getLogger("offline_queue.sync")
+
+CURSOR_KEY = "cursor:consumers"
+MAX_PULL_PAGES = 200  # per cycle: a huge first download goes on in the next cycle
+
+ApplyChanges = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """What the status bar shows; passed to subscribers whenever it changes."""
+
+    online: bool | None = None  # None until the first attempt
+    syncing: bool = False
+    pending: int = 0
+    dead_lettered: int = 0
+    oldest_pending_age_s: float | None = None
+    last_success_at: float | None = None
+    last_attempt_at: float | None = None
+    last_error: str | None = None
+    clock_skew_s: float | None = None
+    next_retry_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    sent: int = 0
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    remaining: int = 0
+    error: str | None = None
+
+    @property
+    def delivered_all(self) -> bool:
+        return self.remaining == 0 and self.error is None
+
+
+class _Stop(Exception):
+    """Ends a push cycle: the central is unreachable or refused; the reason is recorded."""
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        *,
+        connect: Callable[[], sqlite3.Connection],
+        base_url: str,
+        token: str | None,
+        batch_size: int = 50,
+        interval_s: float = 30.0,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 15.0,
+        backoff_base_s: float = 2.0,
+        backoff_cap_s: float = 300.0,
+        lease_s: float = 120.0,
+        apply_changes: ApplyChanges | None = None,
+        pull_limit: int = 1000,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self._connect = connect
+        self._batch_size = batch_size
+        self._interval_s = interval_s
+        self._backoff = (backoff_base_s, backoff_cap_s)
+        self._lease_s = lease_s
+        self._apply_changes = apply_changes
+        self._pull_limit = pull_limit
+        self._clock = clock
+        self._rng = rng
+        headers = {"User-Agent": "offline-queue/1"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            transport=transport,
+            follow_redirects=False,
+        )
+        self._failures = 0
+        self._state = SyncState()
+        self._subscribers: list[Callable[[SyncState], None]] = []
+        self._lock = threading.Lock()
+        self._state_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- subscribers ------------------------------------------------------------------
+
+    @property
+    def state(self) -> SyncState:
+        return self._state
+
+    def subscribe(self, callback: Callable[[SyncState], None]) -> Callable[[], None]:
+        """Call ``callback(state)`` on every change (from the engine's thread)."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback)
+
+    def _update(self, **changes: Any) -> None:
+        with self._state_lock:
+            new = replace(self._state, **changes)
+            if new == self._state:
+                return
+            self._state = new
+        for callback in list(self._subscribers):
+            try:
+                callback(new)
+            except Exception:  # a broken subscriber must not stop the sync
+                log.exception("sync state subscriber failed")
+
+    def refresh_counts(self, conn: sqlite3.Connection | None = None) -> SyncState:
+        """Re-read the outbox counts (after the application enqueued something)."""
+        own = conn is None
+        conn = conn or self._connect()
+        try:
+            numbers = outbox.stats(conn, now=self._clock())
+        finally:
+            if own:
+                conn.close()
+        self._update(
+            pending=numbers.pending,
+            dead_lettered=numbers.dead_lettered,
+            oldest_pending_age_s=numbers.oldest_pending_age_s,
+            last_success_at=numbers.last_success_at,
+        )
+        return self._state
+
+    # --- one cycle --------------------------------------------------------------------
+
+    def sync_once(self, *, force: bool = False, pull: bool = True) -> SyncReport:
+        """Push every due event, then pull changes. ``force`` ignores backoff timers.
+
+        Blocking; the CLI calls it directly and the background thread calls it on a timer.
+        """
+        with self._lock:
+            self._update(syncing=True)
+            conn = self._connect()
+            try:
+                return self._cycle(conn, force=force, pull=pull)
+            finally:
+                try:
+                    self.refresh_counts(conn)
+                finally:
+                    conn.close()
+                    self._update(syncing=False)
+
+    def _cycle(self, conn: sqlite3.Connection, *, force: bool, pull: bool) -> SyncReport:
+        if force:
+            outbox.make_due(conn)
+        report = SyncReport()
+        try:
+            report = self._push(conn, report)
+            if pull and self._apply_changes is not None:
+                report = replace(report, pulled=self._pull(conn))
+            elif report.sent == 0:
+                self._probe()
+        except _Stop as stop:
+            report = replace(report, error=str(stop))
+        remaining = outbox.stats(conn, now=self._clock()).pending
+        return replace(report, remaining=remaining)
+
+    def _push(self, conn: sqlite3.Connection, report: SyncReport) -> SyncReport:
+        limit = self._batch_size
+        while True:
+            events = outbox.claim(conn, limit=limit, now=self._clock(), lease_s=self._lease_s)
+            if not events:
+                return report
+            response = self._request(
+                "POST",
+                "/v1/events/batch",
+                conn,
+                events,
+                json={"events": [event.body for event in events]},
+            )
+            results = _batch_results(response)
+            if results is not None:
+                report = self._settle(conn, events, results, report)
+                self._succeeded()
+                limit = self._batch_size
+                continue
+            if response.status_code == 200:
+                # A reply cut short: the central may have committed, and resending is
+                # safe by event_id, so try again after a pause.
+                self._fail(conn, events, "the central's reply could not be read", response)
+            if response.status_code not in (413, 422):
+                self._fail(conn, events, _refusal(response), response)
+            if len(events) > 1:
+                # The central refused the whole request: find the event that causes it
+                # by sending smaller batches, so the others still go through.
+                outbox.release(conn, [e.event_id for e in events], error="split", retry_at=0)
+                limit = max(1, len(events) // 2)
+                continue
+            rejected = outbox.Rejected(
+                events[0].event_id, f"http_{response.status_code}", _problem_detail(response)
+            )
+            outbox.settle(conn, rejected=[rejected], now=self._clock())
+            report = replace(report, sent=report.sent + 1, rejected=report.rejected + 1)
+            limit = self._batch_size
+
+    def _settle(
+        self,
+        conn: sqlite3.Connection,
+        events: list[outbox.OutboxEvent],
+        results: BatchResponse,
+        report: SyncReport,
+    ) -> SyncReport:
+        claimed = {event.event_id for event in events}
+        synced: list[outbox.Synced] = []
+        rejected: list[outbox.Rejected] = []
+        counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+        for result in results.results:
+            if result.event_id not in claimed:
+                continue
+            claimed.discard(result.event_id)
+            counts[result.status] += 1
+            if result.status == "rejected":
+                reason = result.reason or "rejected by the central"
+                rejected.append(outbox.Rejected(result.event_id, result.code or "rejected", reason))
+            else:
+                received = result.received_at.isoformat() if result.received_at else None
+                synced.append(outbox.Synced(result.event_id, result.refs, received))
+        now = self._clock()
+        outbox.settle(conn, synced=synced, rejected=rejected, now=now)
+        left_out = [event for event in events if event.event_id in claimed]
+        for event in left_out:  # the reply left it out: send it again after a pause
+            delay = backoff_delay(
+                event.attempts + 1, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
+            )
+            outbox.release(
+                conn,
+                [event.event_id],
+                error="no result in the central's reply",
+                retry_at=now + delay,
+            )
+        if rejected:
+            log.warning("central rejected %d event(s); see the dead-letter list", len(rejected))
+        return replace(
+            report,
+            sent=report.sent + len(events),
+            accepted=report.accepted + counts["accepted"],
+            duplicate=report.duplicate + counts["duplicate"],
+            rejected=report.rejected + counts["rejected"],
+        )
+
+    def _pull(self, conn: sqlite3.Connection) -> int:
+        assert self._apply_changes is not None
+        pulled = 0
+        for _ in range(MAX_PULL_PAGES):
+            cursor = outbox.get_meta(conn, CURSOR_KEY) or ""
+            response = self._request(
+                "GET",
+                "/v1/consumers/changes",
+                conn,
+                [],
+                params={"cursor": cursor, "limit": self._pull_limit},
+            )
+            if response.status_code != 200:
+                self._fail(conn, [], _refusal(response), response)
+            try:
+                page = ChangesResponse.model_validate_json(response.content)
+            except ValidationError:
+                self._fail(conn, [], "the central's changes reply could not be read", response)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._apply_changes(conn, page.records)
+                outbox.set_meta(conn, CURSOR_KEY, page.next_cursor)
+            except Exception:
+                conn.execute("ROLLBACK")
+                log.exception("consumer changes could not be stored")
+                self._fail(
+                    None, [], "the central sent consumer data that could not be stored", None
+                )
+            conn.execute("COMMIT")
+            pulled += len(page.records)
+            self._succeeded()
+            if not page.has_more or page.next_cursor == cursor:
+                break
+        return pulled
+
+    def _probe(self) -> None:
+        """Nothing to send or pull: still learn whether the central answers, and its clock."""
+        response = self._request("GET", "/v1/health", None, [])
+        if response.status_code != 200:
+            self._fail(None, [], _refusal(response), response)
+        self._succeeded()
+
+    # --- HTTP and failure handling -----------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        conn: sqlite3.Connection | None,
+        events: list[outbox.OutboxEvent],
+        **kwargs: Any,
+    ) -> httpx.Response:
+        sent_at = self._clock()
+        self._update(last_attempt_at=sent_at)
+        try:
+            response = self._client.request(method, path, **kwargs)
+            response.read()
+        except httpx.HTTPError as exc:
+            self._update(online=False)
+            self._fail(conn, events, _transport_message(exc), None)
+        received_at = self._clock()
+        server_time = parse_server_time(response.headers.get(SERVER_TIME_HEADER))
+        skew = None if server_time is None else server_time - (sent_at + received_at) / 2
+        if skew is None:
+            self._update(online=True)
+        else:
+            self._update(online=True, clock_skew_s=skew)
+        return response
+
+    def _fail(
+        self,
+        conn: sqlite3.Connection | None,
+        events: list[outbox.OutboxEvent],
+        message: str,
+        response: httpx.Response | None,
+    ) -> NoReturn:
+        self._failures += 1
+        now = self._clock()
+        delay = backoff_delay(
+            self._failures, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
+        )
+        if response is not None:
+            asked = parse_retry_after(response.headers.get("Retry-After"), now=now)
+            if asked is not None:
+                delay = max(delay, asked)
+        retry_at = now + delay
+        if conn is not None and events:
+            outbox.release(conn, [e.event_id for e in events], error=message, retry_at=retry_at)
+        self._update(last_error=message, next_retry_at=retry_at)
+        log.info("sync paused: %s; next try in %.0f s", message, delay)
+        raise _Stop(message)
+
+    def _succeeded(self) -> None:
+        self._failures = 0
+        self._update(last_error=None, next_retry_at=None)
+
+    # --- background thread -------------------------------------------------------------
+
+    def start(self) -> None:
+        """Sync in a daemon thread: now, after every :meth:`wake`, and on a timer."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Sync soon (the application just recorded something)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        self._client.close()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.sync_once()
+            except Exception:  # never let the thread die: log and try again later
+                log.exception("sync cycle failed")
+                self._update(last_error="sync failed unexpectedly; see the log")
+            self._wake.wait(self._seconds_to_next())
+            self._wake.clear()
+
+    def _seconds_to_next(self) -> float:
+        now = self._clock()
+        wait = self._interval_s
+        if self._state.next_retry_at is not None:
+            wait = min(wait, max(0.0, self._state.next_retry_at - now))
+        elif self._state.pending:
+            conn = self._connect()
+            try:
+                due = outbox.next_due_at(conn)
+            finally:
+                conn.close()
+            if due is not None:
+                wait = min(wait, max(0.0, due - now))
+        return max(wait, 0.05)
+
+
+def _transport_message(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "the central did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "cannot reach the central (no network or server down)"
+    return f"the connection to the central broke ({type(exc).__name__})"
+
+
+def _problem_detail(response: httpx.Response) -> str:
+    try:
+        return Problem.model_validate_json(response.content).detail[:500]
+    except ValidationError:
+        return f"the central refused the event (HTTP {response.status_code})"
+
+
+def _refusal(response: httpx.Response) -> str:
+    status = response.status_code
+    if status == 401:
+        return "the central does not accept this counter's token (401)"
+    if status == 403:
+        return "the central refused this counter (403)"
+    if status == 429:
+        return "the central is busy (429); waiting as it asked"
+    if status >= 500:
+        return f"the central had an error ({status})"
+    return f"the central answered HTTP {status}; check central.url"
+
+
+def _batch_results(response: httpx.Response) -> BatchResponse | None:
+    """The per-event results, when the reply has them (200, or 422 for an id conflict)."""
+    if response.status_code not in (200, 422):
+        return None
+    try:
+        return BatchResponse.model_validate_json(response.content)
+    except ValidationError:
+        return None
