@@ -1,0 +1,83 @@
+"""Short, read-only questions to the central (a lookup refresh, a complaint's status).
+
+Writes never go this way: they travel as outbox events. Every call has a short timeout,
+because an operator is waiting, and any failure is one exception the caller falls back on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from kiosk.domain.snapshot import ConsumerSnapshot
+
+
+class CentralUnavailable(Exception):
+    """The central did not answer usefully; use the local data instead."""
+
+
+class CentralClient:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout_s: float = 1.5,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=httpx.Timeout(timeout_s),
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Any | None:
+        try:
+            response = self._client.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise CentralUnavailable(f"no answer from the central ({type(exc).__name__})") from None
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise CentralUnavailable(f"the central answered HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError:
+            raise CentralUnavailable("the central's reply could not be read") from None
+
+    def consumer(self, discom: str, account_no: str) -> ConsumerSnapshot | None:
+        body = self._get(f"/v1/consumers/{discom}/{account_no}")
+        return None if body is None else _snapshot(body)
+
+    def consumers_by_mobile(self, mobile: str) -> list[ConsumerSnapshot]:
+        body = self._get("/v1/consumers", {"mobile": mobile})
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            return []
+        return [_snapshot(record) for record in body["records"]]
+
+    def complaint(self, number: str) -> dict[str, Any] | None:
+        body = self._get(f"/v1/complaints/{number}")
+        if body is not None and not isinstance(body, dict):
+            raise CentralUnavailable("the central's reply could not be read")
+        return body
+
+    def day_summary(self, counter_id: str, day: date) -> dict[str, Any]:
+        body = self._get(f"/v1/counters/{counter_id}/summary", {"date": day.isoformat()})
+        if not isinstance(body, dict):
+            raise CentralUnavailable("the central has no summary for that day")
+        return body
+
+
+def _snapshot(body: Any) -> ConsumerSnapshot:
+    try:
+        return ConsumerSnapshot.model_validate(body)
+    except ValidationError:
+        raise CentralUnavailable("the central sent consumer data that does not check out") from None

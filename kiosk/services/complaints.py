@@ -1,0 +1,145 @@
+"""Complaints: log one with a local number, and track it by either number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.models import COMPLAINT_CATEGORIES, Complaint
+from kiosk.services.central_client import CentralClient, CentralUnavailable
+from kiosk.services.counter import Counter
+from kiosk.services.errors import NeedsConfirmation, NotFound
+from kiosk.services.operators import require_operator
+from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+from kiosk.services.refs import central_ref
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintRequest:
+    category: str
+    description: str
+    mobile: str
+    operator_id: str
+    discom: str | None = None
+    account_no: str | None = None
+    location: str = ""
+    landmark: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintResult:
+    local_no: str
+    event_id: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintStatus:
+    local_no: str | None
+    central_no: str | None
+    status: str
+    category: str
+    source: str  # "central" or "local"
+
+
+def log_complaint(
+    counter: Counter, request: ComplaintRequest, *, confirm_disconnection: bool = False
+) -> ComplaintResult:
+    operator_id = require_operator(counter, request.operator_id)
+    category = (request.category or "").strip().lower()
+    if category not in COMPLAINT_CATEGORIES:
+        raise InvalidInput(
+            "category",
+            f"must be one of {', '.join(COMPLAINT_CATEGORIES)}, got {request.category!r}",
+        )
+    discom = account_no = None
+    if request.account_no:
+        discom, account_no = counter.check_account(request.discom or "", request.account_no)
+    elif category == "disconnection_request":
+        raise InvalidInput("account number", "a disconnection request needs the account number")
+    if category == "disconnection_request" and not confirm_disconnection:
+        raise NeedsConfirmation(
+            "a disconnection request cuts this consumer's supply: confirm with the consumer"
+        )
+    for field, value, limit in (
+        ("location", request.location, 200),
+        ("landmark", request.landmark, 200),
+    ):
+        if len(value or "") > limit:
+            raise InvalidInput(field, f"must be at most {limit} characters")
+    now = counter.now()
+    probe = validated(
+        Complaint,
+        complaint_no="pending",
+        account_no=account_no,
+        category=category,
+        description=" ".join((request.description or "").split()),
+        mobile=request.mobile,
+        location=request.location,
+        landmark=request.landmark,
+        recorded_at=now,
+    )
+    with operator_action(counter):
+        local_no = local_number(counter, counter.today(now), "complaint", "C")
+        complaint = probe.model_copy(update={"complaint_no": local_no})
+        event_id = emit(counter, complaint, now=now, operator_id=operator_id)
+        counter.conn.execute(
+            "INSERT INTO complaints (local_no, event_id, discom, account_no, category, description,"
+            " mobile, location, landmark, recorded_at, status, operator_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            (
+                local_no,
+                event_id,
+                discom,
+                account_no,
+                category,
+                complaint.description,
+                complaint.mobile,
+                complaint.location,
+                complaint.landmark,
+                now.isoformat(),
+                operator_id,
+            ),
+        )
+        audit(
+            counter,
+            now=now,
+            operator_id=operator_id,
+            action="complaint.logged",
+            ref=local_no,
+            detail={"category": category},
+        )
+    return ComplaintResult(local_no=local_no, event_id=event_id, recorded_at=now)
+
+
+def complaint_status(
+    counter: Counter, number: str, *, central: CentralClient | None = None
+) -> ComplaintStatus:
+    """The central's status when it answers; else what this counter recorded."""
+    number = (number or "").strip()
+    if not number or len(number) > 40:
+        raise InvalidInput("complaint number", "type the complaint number from the slip")
+    row = counter.conn.execute(
+        "SELECT local_no, event_id, category, status, central_no FROM complaints"
+        " WHERE local_no = ? OR central_no = ?",
+        (number, number),
+    ).fetchone()
+    local_no = row[0] if row else None
+    central_no = (row[4] or central_ref(counter.conn, row[1], "complaint_no")) if row else None
+    if central is not None and counter.is_online():
+        try:
+            remote = central.complaint(central_no or number)
+        except CentralUnavailable:
+            remote = None
+        if remote is not None:
+            return ComplaintStatus(
+                local_no=remote.get("local_no") or local_no,
+                central_no=remote.get("complaint_no"),
+                status=str(remote.get("status", "open")),
+                category=str(remote.get("category", row[2] if row else "")),
+                source="central",
+            )
+    if row is None:
+        raise NotFound(f"no complaint {number} at this counter (the central could not be asked)")
+    return ComplaintStatus(local_no, central_no, row[3], row[2], "local")

@@ -1,0 +1,115 @@
+"""Self meter readings: checked against the last known reading before they are kept."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.models import MeterReading
+from kiosk.services.counter import Counter
+from kiosk.services.operators import require_operator
+from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
+MAX_READING_AGE_DAYS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingResult:
+    local_no: str
+    event_id: str
+    previous_kwh: int | None
+
+
+def last_reading(counter: Counter, discom: str, account_no: str) -> int | None:
+    row = counter.conn.execute(
+        "SELECT reading_kwh FROM meter_readings WHERE discom = ? AND account_no = ?"
+        " ORDER BY read_on DESC, id DESC LIMIT 1",
+        (discom, account_no),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def record_reading(
+    counter: Counter,
+    *,
+    discom: str,
+    account_no: str,
+    reading_kwh: int,
+    read_on: date,
+    operator_id: str,
+    photo: Path | None = None,
+    meter_change: bool = False,
+) -> ReadingResult:
+    operator_id = require_operator(counter, operator_id)
+    discom, account_no = counter.check_account(discom, account_no)
+    if not isinstance(reading_kwh, int) or isinstance(reading_kwh, bool) or reading_kwh < 0:
+        raise InvalidInput("reading", "must be a whole number of kWh, 0 or more")
+    now = counter.now()
+    today = counter.today(now)
+    if read_on > today:
+        raise InvalidInput("reading date", "is in the future")
+    if read_on < today - timedelta(days=MAX_READING_AGE_DAYS):
+        raise InvalidInput("reading date", f"is more than {MAX_READING_AGE_DAYS} days ago")
+    previous = last_reading(counter, discom, account_no)
+    if previous is not None and reading_kwh < previous and not meter_change:
+        raise InvalidInput(
+            "reading",
+            f"{reading_kwh} kWh is below the last reading {previous} kWh: "
+            "check the meter, or confirm that the meter was changed",
+        )
+    photo_sha = _photo_digest(photo) if photo is not None else None
+    record = validated(
+        MeterReading,
+        account_no=account_no,
+        reading_kwh=reading_kwh,
+        read_on=read_on,
+        photo_sha256=photo_sha,
+        recorded_at=now,
+    )
+    with operator_action(counter):
+        local_no = local_number(counter, today, "reading", "M")
+        event_id = emit(counter, record, now=now, operator_id=operator_id)
+        counter.conn.execute(
+            "INSERT INTO meter_readings (local_no, event_id, discom, account_no, reading_kwh,"
+            " read_on, photo_sha256, meter_change, recorded_at, operator_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                local_no,
+                event_id,
+                discom,
+                account_no,
+                reading_kwh,
+                read_on.isoformat(),
+                photo_sha,
+                int(meter_change),
+                now.isoformat(),
+                operator_id,
+            ),
+        )
+        audit(
+            counter,
+            now=now,
+            operator_id=operator_id,
+            action="reading.recorded",
+            ref=local_no,
+            detail={"reading_kwh": reading_kwh, "meter_change": meter_change},
+        )
+    return ReadingResult(local_no=local_no, event_id=event_id, previous_kwh=previous)
+
+
+def _photo_digest(photo: Path) -> str:
+    """The photo stays on this PC; its hash travels so the office can match it later."""
+    if photo.suffix.lower() not in PHOTO_SUFFIXES:
+        raise InvalidInput("photo", "must be a .jpg or .png file")
+    try:
+        size = photo.stat().st_size
+        if size > MAX_PHOTO_BYTES:
+            raise InvalidInput("photo", "is larger than 10 MB")
+        return hashlib.sha256(photo.read_bytes()).hexdigest()
+    except OSError:
+        raise InvalidInput("photo", f"cannot read the file {photo.name}") from None

@@ -1,0 +1,164 @@
+"""Registering a consumer for the relief scheme (Bijli Bill Rahat Yojana / OTS).
+
+The quote comes from the domain; the registration fee is taken as a payment in the same
+transaction, so a registration never exists without its fee receipt, nor the other way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.ids import validate_mobile
+from kiosk.domain.models import SchemeRegistration
+from kiosk.domain.relief import CaseType, OptionQuote, ReliefQuote, as_case
+from kiosk.services.counter import Counter
+from kiosk.services.errors import NotFound
+from kiosk.services.id_proof import id_proof_for_storage
+from kiosk.services.operators import require_operator
+from kiosk.services.payments import PaymentRequest, PaymentResult, prepare_payment, write_payment
+from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+from kiosk.store.consumers import get_by_account
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeRequest:
+    discom: str
+    account_no: str
+    option: str
+    id_proof_type: str
+    id_proof_number: str
+    mobile: str
+    operator_id: str
+    case: str = "normal"
+    notice_no: str | None = None
+    # Dues from an office notice override the cached bill (theft assessments, RC notices).
+    principal_paise: int | None = None
+    surcharge_paise: int | None = None
+    compounding_fee_paise: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeResult:
+    local_no: str
+    event_id: str
+    option: OptionQuote
+    fee_receipt: PaymentResult | None
+    recorded_at: datetime
+
+
+def quote_for(counter: Counter, request: SchemeRequest, *, now: datetime) -> ReliefQuote:
+    """The scheme's quote for this consumer today (nothing written)."""
+    discom, account_no = counter.check_account(request.discom, request.account_no)
+    cached = get_by_account(counter.conn, discom, account_no)
+    if cached is None:
+        raise NotFound(
+            f"consumer {discom} {account_no} is not in this counter's data: look it up first"
+        )
+    consumer, bill = cached.snapshot.consumer, cached.snapshot.bill
+    principal = request.principal_paise
+    surcharge = request.surcharge_paise
+    if principal is None:
+        principal = (bill.current_paise + bill.arrears_paise) if bill else 0
+    if surcharge is None:
+        surcharge = bill.surcharge_paise if bill else 0
+    return counter.scheme.quote(
+        principal_paise=principal,
+        surcharge_paise=surcharge,
+        registered_on=counter.today(now),
+        category=consumer.category,
+        load_kw=consumer.load_kw,
+        case=as_case(request.case),
+        compounding_fee_paise=request.compounding_fee_paise,
+    )
+
+
+def register_scheme(
+    counter: Counter, request: SchemeRequest, fee_payment: PaymentRequest
+) -> SchemeResult:
+    """Register and take the fee by ``fee_payment``'s mode (its amount is set here)."""
+    operator_id = require_operator(counter, request.operator_id)
+    now = counter.now()
+    quote = quote_for(counter, request, now=now)
+    if not quote.eligible:
+        raise InvalidInput("eligibility", "; ".join(quote.reasons) or "not eligible")
+    chosen = next((o for o in quote.options if o.option == request.option), None)
+    if chosen is None:
+        offered = ", ".join(o.option for o in quote.options)
+        raise InvalidInput("option", f"must be one of {offered}, got {request.option!r}")
+    proof_type, proof_ref = id_proof_for_storage(request.id_proof_type, request.id_proof_number)
+    mobile = validate_mobile(request.mobile)
+    case = as_case(request.case)
+    notice = (request.notice_no or "").strip() or None
+    if case in (CaseType.THEFT, CaseType.RC) and not notice:
+        raise InvalidInput("notice number", "is required for theft and RC cases")
+    discom, account_no = counter.check_account(request.discom, request.account_no)
+    fee = chosen.registration_fee_paise
+    prepared = None
+    if fee > 0:
+        fee_request = dataclasses.replace(
+            fee_payment,
+            discom=discom,
+            account_no=account_no,
+            amount_paise=fee,
+            operator_id=operator_id,
+        )
+        prepared = prepare_payment(counter, fee_request, now=now, purpose="scheme_fee")
+    registration = validated(
+        SchemeRegistration,
+        registration_no="pending",
+        account_no=account_no,
+        scheme_code=counter.scheme.code,
+        case=case,
+        option=chosen.option,
+        id_proof_type=proof_type,
+        id_proof_ref=proof_ref,
+        mobile=mobile,
+        notice_no=notice,
+        registration_fee_paise=fee,
+        payable_paise=chosen.payable_paise,
+        registered_on=counter.today(now),
+    )
+    with operator_action(counter):
+        receipt = None
+        if prepared is not None:
+            receipt = write_payment(counter, prepared, now=now, purpose="scheme_fee")
+        local_no = local_number(counter, counter.today(now), "registration", "R")
+        registration = registration.model_copy(update={"registration_no": local_no})
+        event_id = emit(counter, registration, now=now, operator_id=operator_id)
+        counter.conn.execute(
+            "INSERT INTO scheme_registrations (local_no, event_id, discom, account_no,"
+            " scheme_code, case_type, option, id_proof_type, id_proof_ref, mobile, notice_no,"
+            " fee_paise, payable_paise, registered_on, fee_receipt_no, operator_id, recorded_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                local_no,
+                event_id,
+                discom,
+                account_no,
+                registration.scheme_code,
+                case.value,
+                chosen.option,
+                proof_type,
+                proof_ref,
+                mobile,
+                notice,
+                fee,
+                chosen.payable_paise,
+                registration.registered_on.isoformat(),
+                receipt.receipt_no if receipt else None,
+                operator_id,
+                now.isoformat(),
+            ),
+        )
+        audit(
+            counter,
+            now=now,
+            operator_id=operator_id,
+            action="scheme.registered",
+            ref=local_no,
+            detail={"option": chosen.option, "fee_paise": fee},
+        )
+    return SchemeResult(local_no, event_id, chosen, receipt, now)
