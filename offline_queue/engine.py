@@ -17,6 +17,7 @@ What must never happen (and what the design rules out):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import sqlite3
@@ -315,6 +316,12 @@ class SyncEngine:
             if not page.has_more or page.next_cursor == cursor:
                 break
         return pulled
+
+    def check(self) -> SyncState:
+        """Ask the central's health endpoint once: online or not, and the clock skew."""
+        with self._lock, contextlib.suppress(_Stop):
+            self._probe()
+        return self._state
 
     def _probe(self) -> None:
         """Nothing to send or pull: still learn whether the central answers, and its clock."""

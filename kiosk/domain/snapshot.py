@@ -32,8 +32,10 @@ class PaymentSummary(Record):
 class ConsumerSnapshot(Record):
     consumer: Consumer
     bill: Bill | None = None
-    consumption: Annotated[list[MonthUnits], Field(max_length=24)] = []
-    recent_payments: Annotated[list[PaymentSummary], Field(max_length=10)] = []
+    consumption: Annotated[list[MonthUnits], Field(max_length=24)] = Field(default_factory=list)
+    recent_payments: Annotated[list[PaymentSummary], Field(max_length=10)] = Field(
+        default_factory=list
+    )
     # A prepaid meter's balance goes negative on emergency credit.
     prepaid_balance_paise: Annotated[int, Strict(), Field(ge=-MAX_PAISE, le=MAX_PAISE)] | None = (
         None

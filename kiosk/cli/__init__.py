@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from kiosk import __version__
+from kiosk.cli import counter as counter_commands
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
 from kiosk.datafiles import DataFileError, load_discoms, load_scheme, load_tariff
 from kiosk.domain.errors import InvalidInput
@@ -22,6 +23,8 @@ from kiosk.domain.money import amount_in_words_en, format_inr, parse_amount
 from kiosk.domain.quantities import check_load_kw, check_units
 from kiosk.domain.relief import CaseType, OptionQuote, ReliefQuote
 from kiosk.domain.tariff import BillBreakdown, parse_month
+from kiosk.services.errors import ServiceError
+from kiosk.store.errors import StoreError
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -104,6 +107,7 @@ def build_parser() -> Parser:
         help="theft cases: the compounding fee, which is not waived",
     )
     relief.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    counter_commands.add_commands(commands, _arg_type, _day)
     return parser
 
 
@@ -233,6 +237,17 @@ _FIELD_TO_ARGUMENT = {
     "principal": "--principal",
     "surcharge": "--surcharge",
     "compounding fee": "--compounding-fee",
+    "amount": "--amount",
+    "tendered": "--tendered",
+    "utr": "--utr",
+    "cheque number": "--cheque-no",
+    "bank": "--bank",
+    "cheque date": "--cheque-date",
+    "details.pos_reference": "--pos-ref",
+    "pos_reference": "--pos-ref",
+    "operator": "--operator",
+    "discom": "--account",
+    "account number": "--account",
 }
 
 
@@ -261,6 +276,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             settings = _settings_if_any(args.config)
             run = _calc_bill if args.calc_command == "bill" else _calc_relief
             return run(args, settings, out)
+        if args.command in ("pay", "sync", "status"):
+            prog = f"kiosk {args.command}"
+            settings = load_settings(find_config(args.config))
+            run = {
+                "pay": counter_commands.run_pay,
+                "sync": counter_commands.run_sync,
+                "status": counter_commands.run_status,
+            }[args.command]
+            return run(args, settings, out)
         if args.demo:
             return _demo_preview(out)
         settings = load_settings(find_config(args.config))
@@ -275,4 +299,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except InvalidInput as exc:
         argument = _FIELD_TO_ARGUMENT.get(exc.field, exc.field)
         sys.stderr.write(f"{prog}: error: argument {argument}: {exc.message}\n")
+        return EXIT_USAGE
+    except (ServiceError, StoreError) as exc:
+        sys.stderr.write(f"{prog}: error: {exc}\n")
         return EXIT_USAGE

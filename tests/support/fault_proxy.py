@@ -1,0 +1,142 @@
+"""A loopback HTTP proxy that breaks on purpose, between a counter and the real central.
+
+Each request takes the next fault from a script (or passes through when the script is
+empty). The faults are the ones that hurt real point-of-sale sync:
+
+- ``lose_reply``: forward to the central (which commits), then cut the connection before
+  any byte of the reply reaches the counter;
+- ``reset``: cut the connection without forwarding;
+- ``truncate``: forward, then send only half of the reply's body;
+- ``status:500`` / ``status:503``: answer with that status without forwarding;
+- ``retry_after:N``: answer 429 with ``Retry-After: N`` without forwarding;
+- ``delay:S``: wait S seconds, then forward normally.
+
+Only requests whose path starts with ``fault_paths`` take faults (default: event pushes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+_HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+
+
+class FaultProxy:
+    def __init__(self, upstream: str, *, fault_paths: tuple[str, ...] = ("/v1/events",)) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.fault_paths = fault_paths
+        self.faults: deque[str] = deque()
+        self.seen: list[tuple[str, str, str]] = []  # (method, path, fault applied)
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def _handle(self) -> None:
+                proxy._serve(self)
+
+            do_GET = _handle
+            do_POST = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._client = httpx.Client(base_url=self.upstream, timeout=30)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def script(self, faults: Iterable[str]) -> None:
+        with self.lock:
+            self.faults.extend(faults)
+
+    def start(self) -> FaultProxy:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._client.close()
+
+    def _next_fault(self, path: str) -> str:
+        if not path.startswith(self.fault_paths):
+            return ""
+        with self.lock:
+            return self.faults.popleft() if self.faults else ""
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        fault = self._next_fault(handler.path)
+        self.seen.append((handler.command, handler.path, fault))
+        if fault == "reset":
+            _cut(handler)
+            return
+        if fault.startswith("status:"):
+            _reply(handler, int(fault.split(":")[1]), b'{"code":"fault","detail":"injected"}')
+            return
+        if fault.startswith("retry_after:"):
+            seconds = fault.split(":")[1]
+            _reply(handler, 429, b'{"code":"busy","detail":"injected"}', {"Retry-After": seconds})
+            return
+        if fault.startswith("delay:"):
+            time.sleep(float(fault.split(":")[1]))
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP_HEADERS}
+        try:
+            upstream = self._client.request(
+                handler.command, handler.path, content=body, headers=headers
+            )
+        except httpx.HTTPError:
+            _reply(handler, 502, b'{"code":"bad_gateway","detail":"central down"}')
+            return
+        if fault == "lose_reply":
+            _cut(handler)
+            return
+        content = upstream.content
+        extra = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_HEADERS}
+        if fault == "truncate":
+            _reply(handler, upstream.status_code, content, extra, send=len(content) // 2)
+            return
+        _reply(handler, upstream.status_code, content, extra)
+
+
+def _reply(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    headers: dict[str, str] | None = None,
+    *,
+    send: int | None = None,
+) -> None:
+    handler.send_response(status)
+    for key, value in (headers or {}).items():
+        handler.send_header(key, value)
+    if "content-type" not in {k.lower() for k in (headers or {})}:
+        handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body if send is None else body[:send])
+    handler.wfile.flush()
+    if send is not None:
+        _cut(handler)
+
+
+def _cut(handler: BaseHTTPRequestHandler) -> None:
+    handler.close_connection = True
+    with contextlib.suppress(OSError):
+        handler.connection.shutdown(socket.SHUT_RDWR)
