@@ -214,9 +214,15 @@ def release(
 
 
 def make_due(conn: sqlite3.Connection) -> int:
-    """Make every pending event due now (the network is back, or the operator asked)."""
+    """Make every pending event due now, leases included (the operator asked to sync).
+
+    Clearing a lease that a live process still holds at worst sends an event twice at
+    once, which the central answers with the same result; a lease left by a killed
+    process would otherwise hold its events back until it expires.
+    """
     cursor = conn.execute(
-        "UPDATE outbox SET next_attempt_at = 0 WHERE status = 'pending' AND next_attempt_at > 0"
+        "UPDATE outbox SET next_attempt_at = 0, claimed_until = 0"
+        " WHERE status = 'pending' AND (next_attempt_at > 0 OR claimed_until > 0)"
     )
     return cursor.rowcount
 
