@@ -1,5 +1,8 @@
 """The central's SQLite storage: consumers (with the changes feed), events and their records.
 
+Child rows reference their event (deferred: the event row is written last, with its
+result); each such column is indexed so the foreign-key check never scans a table.
+
 One short-lived connection per request (cheap for SQLite) keeps the server safe under
 uvicorn's thread pool; writers also take one process-wide lock and ``BEGIN IMMEDIATE``,
 so a batch is one transaction: a crash never stores half an event.
@@ -68,11 +71,13 @@ CREATE TABLE IF NOT EXISTS payments (
     bill_no TEXT,
     amount_paise INTEGER NOT NULL CHECK (amount_paise > 0),
     mode TEXT NOT NULL,
+    purpose TEXT NOT NULL DEFAULT 'bill',
     recorded_at TEXT NOT NULL,
     day TEXT NOT NULL,
     credit INTEGER NOT NULL DEFAULT 0 CHECK (credit IN (0, 1)),
     cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1))
 ) STRICT;
+CREATE INDEX IF NOT EXISTS payments_event ON payments (event_id);
 CREATE INDEX IF NOT EXISTS payments_counter_day ON payments (counter_id, day);
 CREATE INDEX IF NOT EXISTS payments_consumer ON payments (discom, account_no, day);
 CREATE INDEX IF NOT EXISTS payments_receipt ON payments (receipt_no, counter_id);
@@ -88,6 +93,7 @@ CREATE TABLE IF NOT EXISTS cancellations (
     cancelled_at TEXT NOT NULL,
     payment_ref TEXT
 ) STRICT;
+CREATE INDEX IF NOT EXISTS cancellations_event ON cancellations (event_id);
 CREATE INDEX IF NOT EXISTS cancellations_receipt ON cancellations (receipt_no, counter_id);
 
 CREATE TABLE IF NOT EXISTS complaints (
@@ -103,6 +109,7 @@ CREATE TABLE IF NOT EXISTS complaints (
     updated_at TEXT NOT NULL,
     payload TEXT NOT NULL
 ) STRICT;
+CREATE INDEX IF NOT EXISTS complaints_event ON complaints (event_id);
 CREATE INDEX IF NOT EXISTS complaints_local ON complaints (local_no);
 
 CREATE TABLE IF NOT EXISTS registrations (
@@ -119,6 +126,7 @@ CREATE TABLE IF NOT EXISTS registrations (
     payable_paise INTEGER NOT NULL,
     payload TEXT NOT NULL
 ) STRICT;
+CREATE INDEX IF NOT EXISTS registrations_event ON registrations (event_id);
 
 CREATE TABLE IF NOT EXISTS recharges (
     id INTEGER PRIMARY KEY,
@@ -132,6 +140,7 @@ CREATE TABLE IF NOT EXISTS recharges (
     recorded_at TEXT NOT NULL,
     day TEXT NOT NULL
 ) STRICT;
+CREATE INDEX IF NOT EXISTS recharges_event ON recharges (event_id);
 
 CREATE TABLE IF NOT EXISTS readings (
     id INTEGER PRIMARY KEY,
@@ -145,6 +154,7 @@ CREATE TABLE IF NOT EXISTS readings (
     photo_sha256 TEXT,
     recorded_at TEXT NOT NULL
 ) STRICT;
+CREATE INDEX IF NOT EXISTS readings_event ON readings (event_id);
 
 CREATE TABLE IF NOT EXISTS connection_requests (
     id INTEGER PRIMARY KEY,
@@ -156,6 +166,7 @@ CREATE TABLE IF NOT EXISTS connection_requests (
     recorded_at TEXT NOT NULL,
     payload TEXT NOT NULL
 ) STRICT;
+CREATE INDEX IF NOT EXISTS connection_requests_event ON connection_requests (event_id);
 """
 
 

@@ -105,7 +105,9 @@ def _unique(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _paired(values: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((hi, to_latin(hi)) for hi in _unique(values))
+    """(Devanagari, Latin) pairs; a name the transliteration cannot fully read is dropped."""
+    pairs = ((hi, to_latin(hi)) for hi in _unique(values))
+    return tuple((hi, latin) for hi, latin in pairs if latin.isascii() and latin.isalpha())
 
 
 @lru_cache(maxsize=4)
@@ -119,7 +121,13 @@ def build_pools(seed: int, size: int = POOL_SIZE) -> Pools:
         male=_paired([hindi.first_name_male() for _ in range(size)]),
         female=_paired([hindi.first_name_female() for _ in range(size)]),
         surnames=_paired([hindi.last_name() for _ in range(size)]),
-        villages=tuple(dict.fromkeys(to_latin(hindi.city_name()) for _ in range(size // 3))),
+        villages=tuple(
+            dict.fromkeys(
+                latin
+                for latin in (to_latin(hindi.city_name()) for _ in range(size // 3))
+                if latin.isascii()
+            )
+        ),
         streets=tuple(dict.fromkeys(english.street_name() for _ in range(size // 3))),
     )
 

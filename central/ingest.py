@@ -1,7 +1,9 @@
 """Taking in a batch of events: validate each alone, deduplicate, apply the business rules.
 
 Rules that protect money (ARCHITECTURE.md): a payment is ALWAYS accepted; facts the
-central notices (bill already paid, consumer unknown) come back as flags in ``refs``.
+central notices (bill already paid, consumer unknown) come back as flags in ``refs``
+(``"1"`` when set). Only a payment with purpose ``bill`` can be a ``credit``; only it
+appears in the consumer's ``recent_payments``.
 Only malformed events are rejected. A repeat of a stored event returns the stored result
 as ``duplicate``; the same event_id with other content is rejected ``event_id_conflict``.
 
@@ -45,7 +47,7 @@ REJECT_CODES = (
     "event_id_conflict",
 )
 RECENT_PAYMENTS = 10
-_MAX_REASONS = 4
+_MAX_REASONS = 8
 _MAX_REASON_LENGTH = 500
 # Domain messages may end in ", got '<what was typed>'": cut that off, it may be personal data.
 _ECHO = re.compile(r",? got ['\"].*$", re.DOTALL)
@@ -258,10 +260,13 @@ class _Applier:
             (payment.receipt_no, counter_id),
         ).fetchone():
             refs["duplicate_receipt"] = "1"
+        # Only a bill payment can overpay: a scheme fee or a recharge is never a credit.
+        for_bill = payment.purpose == "bill"
         if snapshot is None:
-            refs["credit"] = "1"
             refs["unknown_consumer"] = "1"
-        elif self._bill_already_paid(snapshot):
+            if for_bill:
+                refs["credit"] = "1"
+        elif for_bill and self._bill_already_paid(snapshot):
             refs["credit"] = "1"
         pending = self.conn.execute(
             "SELECT id FROM cancellations WHERE receipt_no = ? AND counter_id = ?"
@@ -275,8 +280,8 @@ class _Applier:
             )
         self.conn.execute(
             "INSERT INTO payments (central_ref, event_id, receipt_no, counter_id, operator_id,"
-            " discom, account_no, bill_no, amount_paise, mode, recorded_at, day, credit,"
-            " cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " discom, account_no, bill_no, amount_paise, mode, purpose, recorded_at, day,"
+            " credit, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 central_ref,
                 str(event.envelope.event_id),
@@ -288,13 +293,14 @@ class _Applier:
                 payment.bill_no,
                 payment.amount_paise,
                 payment.details.mode,
+                payment.purpose,
                 wire_time(payment.recorded_at),
                 day,
                 int("credit" in refs),
                 int(pending is not None),
             ),
         )
-        if snapshot is not None and pending is None:
+        if snapshot is not None and pending is None and for_bill:
             entry = {
                 "receipt_no": payment.receipt_no,
                 "paid_on": day,
@@ -316,7 +322,7 @@ class _Applier:
         consumer = snapshot["consumer"]
         paid = self.conn.execute(
             "SELECT coalesce(sum(amount_paise), 0) FROM payments"
-            " WHERE discom = ? AND account_no = ? AND cancelled = 0"
+            " WHERE discom = ? AND account_no = ? AND cancelled = 0 AND purpose = 'bill'"
             " AND (day >= ? OR bill_no = ?)",
             (consumer["discom"], consumer["account_no"], bill["issued_on"], bill["bill_no"]),
         ).fetchone()[0]
