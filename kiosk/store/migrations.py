@@ -127,7 +127,7 @@ _V1_COUNTER = (
         operator_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
         role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'admin')),
-        pin_hash TEXT NOT NULL,
+        pin_hash TEXT,  -- NULL until the operator sets a PIN
         failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
         locked_until TEXT,
         active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),

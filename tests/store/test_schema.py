@@ -167,6 +167,13 @@ def test_a_counter_has_one_open_shift_at_a_time(conn):
     insert(conn, "shifts", shift | {"counter_id": "C2"})
 
 
+def test_operator_roles_are_checked_and_a_pin_may_come_later(conn):
+    staff = {"operator_id": "OP1", "name": "Asha Verma", "role": "operator"}
+    insert(conn, "operators", staff | {"created_at": "2026-01-15T05:00:00+00:00"})
+    with pytest.raises(sqlite3.IntegrityError):
+        insert(conn, "operators", staff | {"operator_id": "OP2", "role": "cashier"})
+
+
 def test_the_audit_log_is_append_only(conn):
     insert(conn, "audit_log", {"at": "2026-01-15T05:00:00+00:00", "action": "login"})
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
