@@ -58,6 +58,8 @@ def log_complaint(
         discom, account_no = counter.check_account(request.discom or "", request.account_no)
     elif category == "disconnection_request":
         raise InvalidInput("account number", "a disconnection request needs the account number")
+    else:
+        discom = _complaint_discom(counter, request.discom)
     if category == "disconnection_request" and not confirm_disconnection:
         raise NeedsConfirmation(
             "a disconnection request cuts this consumer's supply: confirm with the consumer"
@@ -111,6 +113,20 @@ def log_complaint(
             detail={"category": category},
         )
     return ComplaintResult(local_no=local_no, event_id=event_id, recorded_at=now)
+
+
+def _complaint_discom(counter: Counter, discom: str | None) -> str:
+    """The discom a complaint without an account number goes to (the store needs one)."""
+    if discom and discom.strip():
+        return counter.check_discom(discom)
+    served = counter.settings.counter
+    if served.default_discom:
+        return served.default_discom
+    if len(served.discoms) == 1:
+        return served.discoms[0]
+    raise InvalidInput(
+        "discom", f"choose the discom: this counter serves {', '.join(served.discoms)}"
+    )
 
 
 def complaint_status(

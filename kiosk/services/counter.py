@@ -69,11 +69,16 @@ class Counter:
         if self.on_committed is not None:
             self.on_committed()
 
-    def check_account(self, discom: str, account_no: str) -> tuple[str, str]:
-        """A discom this counter serves and an account number valid for it."""
+    def check_discom(self, discom: str) -> str:
+        """A discom this counter serves, spelt as the settings spell it."""
         code = (discom or "").strip()
         served = self.settings.counter.discoms
         match = next((d for d in served if d.lower() == code.lower()), None)
         if match is None:
             raise InvalidInput("discom", f"this counter serves {', '.join(served)}, not {discom!r}")
+        return match
+
+    def check_account(self, discom: str, account_no: str) -> tuple[str, str]:
+        """A discom this counter serves and an account number valid for it."""
+        match = self.check_discom(discom)
         return match, validate_account_number(account_no, self.discoms.get(match))

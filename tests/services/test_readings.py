@@ -1,0 +1,159 @@
+"""Self meter readings: checked against the last one, dated sensibly, photo hashed."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.services.counter import Counter
+from kiosk.services.readings import ReadingResult, record_reading
+from tests.services.factories import ACCOUNT
+from tests.services.support import OPERATOR, TODAY, FixedClock, db_state, events, row
+
+
+def read(counter: Counter, reading: Any, **changes: Any) -> ReadingResult:
+    args: dict[str, Any] = {
+        "discom": "MVVNL",
+        "account_no": ACCOUNT,
+        "reading_kwh": reading,
+        "read_on": TODAY,
+        "operator_id": OPERATOR,
+    }
+    return record_reading(counter, **(args | changes))
+
+
+def refused(counter: Counter, reading: Any, field: str, **changes: Any) -> InvalidInput:
+    before = db_state(counter)
+    with pytest.raises(InvalidInput) as caught:
+        read(counter, reading, **changes)
+    assert caught.value.field == field, caught.value
+    assert db_state(counter) == before
+    return caught.value
+
+
+def test_a_reading_is_recorded_with_a_local_number_and_an_event(
+    counter: Counter, wakes: list[datetime]
+) -> None:
+    result = read(counter, 4_512, discom="dvvnl")
+    assert result.local_no == "CSC-0001-M20260110-0001"
+    assert result.previous_kwh is None
+    stored = row(counter, "SELECT * FROM meter_readings")
+    assert (stored["discom"], stored["account_no"], stored["reading_kwh"]) == (
+        "DVVNL",
+        ACCOUNT,
+        4_512,
+    )
+    assert (stored["read_on"], stored["photo_sha256"], stored["meter_change"]) == (
+        "2026-01-10",
+        None,
+        0,
+    )
+    [event] = events(counter)
+    assert event["type"] == "reading.recorded"
+    assert event["event_id"] == result.event_id
+    assert event["payload"]["reading_kwh"] == 4_512
+    assert row(counter, "SELECT action FROM audit_log")["action"] == "reading.recorded"
+    assert wakes == [counter.now()]
+
+
+def test_the_next_reading_reports_the_previous_one(counter: Counter) -> None:
+    read(counter, 4_512, read_on=TODAY - timedelta(days=30))
+    result = read(counter, 4_700)
+    assert result.previous_kwh == 4_512
+    assert result.local_no == "CSC-0001-M20260110-0002"
+    assert read(counter, 4_700, discom="MVVNL").previous_kwh == 4_700  # same reading is fine
+
+
+def test_a_reading_below_the_last_is_refused(counter: Counter) -> None:
+    read(counter, 4_512)
+    error = refused(counter, 4_511, "reading")
+    assert "4512" in str(error)
+
+
+def test_a_reading_below_the_last_is_taken_after_a_meter_change(counter: Counter) -> None:
+    read(counter, 4_512)
+    result = read(counter, 3, meter_change=True)
+    assert result.previous_kwh == 4_512
+    assert row(counter, "SELECT meter_change FROM meter_readings WHERE reading_kwh = 3") == {
+        "meter_change": 1
+    }
+    # The new meter's reading is now the one to beat.
+    assert read(counter, 10).previous_kwh == 3
+
+
+def test_readings_of_other_consumers_do_not_interfere(counter: Counter) -> None:
+    read(counter, 9_000)
+    assert read(counter, 10, account_no="2222222222").previous_kwh is None
+    assert read(counter, 10, discom="DVVNL").previous_kwh is None
+
+
+@pytest.mark.parametrize("reading", [-1, 1.5, 100.0, True, "4512", None])
+def test_a_reading_that_is_not_whole_kwh_is_refused(counter: Counter, reading: Any) -> None:
+    refused(counter, reading, "reading")
+
+
+def test_a_future_date_is_refused(counter: Counter) -> None:
+    refused(counter, 100, "reading date", read_on=TODAY + timedelta(days=1))
+
+
+def test_the_date_is_checked_against_the_day_in_india(counter: Counter, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 1, 10, 20, 0, tzinfo=UTC))  # 11 Jan 01:30 in India
+    read(counter, 100, read_on=date(2026, 1, 11))
+    refused(counter, 101, "reading date", read_on=date(2026, 1, 12))
+
+
+def test_a_reading_older_than_sixty_days_is_refused(counter: Counter) -> None:
+    refused(counter, 100, "reading date", read_on=TODAY - timedelta(days=61))
+    read(counter, 100, read_on=TODAY - timedelta(days=60))
+
+
+def test_bad_account_and_operator_are_refused(counter: Counter) -> None:
+    refused(counter, 100, "account number", account_no="123")
+    refused(counter, 100, "discom", discom="NPCL")
+    refused(counter, 100, "operator", operator_id="")
+
+
+# --- photo ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["meter.jpg", "meter.JPEG", "meter.png"])
+def test_the_photo_is_kept_as_its_sha256(counter: Counter, tmp_path: Path, name: str) -> None:
+    photo = tmp_path / name
+    content = b"\x89PNG fake meter photo " + name.encode()
+    photo.write_bytes(content)
+    read(counter, 100, photo=photo)
+    digest = hashlib.sha256(content).hexdigest()
+    assert row(counter, "SELECT photo_sha256 FROM meter_readings") == {"photo_sha256": digest}
+    assert events(counter)[0]["payload"]["photo_sha256"] == digest
+
+
+@pytest.mark.parametrize("name", ["meter.gif", "meter.jpg.exe", "meter", "meter.pdf"])
+def test_a_photo_of_the_wrong_kind_is_refused(counter: Counter, tmp_path: Path, name: str) -> None:
+    photo = tmp_path / name
+    photo.write_bytes(b"data")
+    refused(counter, 100, "photo", photo=photo)
+
+
+def test_a_missing_photo_is_refused(counter: Counter, tmp_path: Path) -> None:
+    error = refused(counter, 100, "photo", photo=tmp_path / "gone.jpg")
+    assert "gone.jpg" in str(error)
+
+
+def test_a_folder_named_like_a_photo_is_refused(counter: Counter, tmp_path: Path) -> None:
+    folder = tmp_path / "album.jpg"
+    folder.mkdir()
+    refused(counter, 100, "photo", photo=folder)
+
+
+def test_an_oversized_photo_is_refused(
+    counter: Counter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kiosk.services.readings.MAX_PHOTO_BYTES", 10)
+    photo = tmp_path / "big.jpg"
+    photo.write_bytes(b"x" * 11)
+    refused(counter, 100, "photo", photo=photo)
