@@ -31,7 +31,8 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     text = value.strip()
     if not text:
         return None
-    if text.isdigit():
+    # ASCII only: str.isdigit() also accepts "²" (float() refuses it) and other scripts' digits
+    if text.isascii() and text.isdigit():
         return min(float(text), MAX_RETRY_AFTER_S)
     try:
         when = parsedate_to_datetime(text)
