@@ -40,6 +40,7 @@ CURSOR_KEY = "cursor:consumers"
 MAX_PULL_PAGES = 200  # per cycle: a huge first download goes on in the next cycle
 
 ApplyChanges = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]
+OnSynced = Callable[[sqlite3.Connection, list[outbox.Synced]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class SyncEngine:
         backoff_cap_s: float = 300.0,
         lease_s: float = 120.0,
         apply_changes: ApplyChanges | None = None,
+        on_synced: OnSynced | None = None,
         pull_limit: int = 1000,
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.time,
@@ -103,6 +105,7 @@ class SyncEngine:
         self._backoff = (backoff_base_s, backoff_cap_s)
         self._lease_s = lease_s
         self._apply_changes = apply_changes
+        self._on_synced = on_synced
         self._pull_limit = pull_limit
         self._clock = clock
         self._rng = rng
@@ -260,7 +263,17 @@ class SyncEngine:
                 received = result.received_at.isoformat() if result.received_at else None
                 synced.append(outbox.Synced(result.event_id, result.refs, received))
         now = self._clock()
-        outbox.settle(conn, synced=synced, rejected=rejected, now=now)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            outbox.settle(conn, synced=synced, rejected=rejected, now=now)
+            if self._on_synced is not None and synced:
+                # The application copies the central's numbers into its own records in
+                # the same transaction that marks the events synced.
+                self._on_synced(conn, synced)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
         left_out = [event for event in events if event.event_id in claimed]
         for event in left_out:  # the reply left it out: send it again after a pause
             delay = backoff_delay(

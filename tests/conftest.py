@@ -9,3 +9,4 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("kiosk"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "kiosk")
+pytest_plugins = ["tests.support.fixtures"]  # the live central fixture for every package

@@ -240,6 +240,8 @@ _FIELD_TO_ARGUMENT = {
     "amount": "--amount",
     "tendered": "--tendered",
     "utr": "--utr",
+    "UPI reference": "--utr",
+    "card reference": "--pos-ref",
     "cheque number": "--cheque-no",
     "bank": "--bank",
     "cheque date": "--cheque-date",

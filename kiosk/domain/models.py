@@ -242,6 +242,8 @@ class MeterReading(Record):
     reading_kwh: Annotated[int, Field(ge=0, le=99_999_999)]
     read_on: date
     photo_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    # A reading below the last one is legal only when the meter was replaced.
+    meter_change: bool = False
     recorded_at: AwareDatetime
 
 

@@ -7,6 +7,7 @@ record, its receipt number, its outbox event and its audit row then commit toget
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -34,6 +35,7 @@ from kiosk.store.consumers import get_by_account
 Mode = Literal["cash", "upi", "cheque", "card"]
 Purpose = Literal["bill", "scheme_fee", "recharge"]
 MODES: tuple[str, ...] = ("cash", "upi", "cheque", "card")
+CARD_REFERENCE = re.compile(r"[A-Za-z0-9\-]{4,32}", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +138,13 @@ def prepare_payment(
         details = _cheque(counter, request, today, snapshot)
         reference = details.cheque_no
     elif mode == "card":
-        details = validated(CardDetails, pos_reference=(request.pos_reference or "").strip())
-        reference = details.pos_reference
+        pos_reference = (request.pos_reference or "").strip()
+        if not CARD_REFERENCE.fullmatch(pos_reference):
+            raise InvalidInput(
+                "card reference", "must be the POS slip's reference: 4-32 letters, digits or -"
+            )
+        details = CardDetails(pos_reference=pos_reference)
+        reference = pos_reference
     else:
         raise InvalidInput("mode", f"must be one of {', '.join(MODES)}, got {request.mode!r}")
     bill_no = request.bill_no
@@ -315,7 +322,7 @@ def _check_utr_unused(counter: Counter, utr: str) -> None:
         (utr,),
     ).fetchone()
     if row is not None:
-        raise InvalidInput("utr", f"UTR {utr} is already recorded on receipt {row[0]}")
+        raise InvalidInput("UPI reference", f"{utr} is already recorded on receipt {row[0]}")
 
 
 def _cheque(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from kiosk.domain.errors import InvalidInput
@@ -49,6 +49,8 @@ def record_reading(
     discom, account_no = counter.check_account(discom, account_no)
     if not isinstance(reading_kwh, int) or isinstance(reading_kwh, bool) or reading_kwh < 0:
         raise InvalidInput("reading", "must be a whole number of kWh, 0 or more")
+    if not isinstance(read_on, date) or isinstance(read_on, datetime):
+        raise InvalidInput("reading date", "must be a date (YYYY-MM-DD)")
     now = counter.now()
     today = counter.today(now)
     if read_on > today:
@@ -69,6 +71,7 @@ def record_reading(
         reading_kwh=reading_kwh,
         read_on=read_on,
         photo_sha256=photo_sha,
+        meter_change=meter_change,
         recorded_at=now,
     )
     with operator_action(counter):

@@ -60,6 +60,26 @@ def apply_consumer_changes(conn: sqlite3.Connection, records: list[dict[str, Any
     upsert_snapshots(conn, good, cached_at=datetime.now(UTC))
 
 
+# Which reference of a synced event is the central's number for which local record.
+_CENTRAL_NUMBERS = (
+    ("complaints", "complaint_no"),
+    ("scheme_registrations", "registration_no"),
+    ("connection_requests", "application_no"),
+)
+
+
+def record_central_numbers(conn: sqlite3.Connection, synced: list[outbox.Synced]) -> None:
+    """Copy the central's complaint / registration / application numbers onto the local
+    records (in the sync's own transaction), so they can be found and reprinted offline."""
+    for table, key in _CENTRAL_NUMBERS:
+        rows = [(s.refs[key], s.event_id) for s in synced if s.refs.get(key)]
+        if rows:
+            conn.executemany(
+                f"UPDATE {table} SET central_no = ? WHERE event_id = ? AND central_no IS NULL",
+                rows,
+            )
+
+
 @dataclass
 class Wiring:
     """What a running counter holds besides its database."""
@@ -100,6 +120,7 @@ def wire_sync(
         backoff_base_s=backoff_base_s,
         backoff_cap_s=backoff_cap_s,
         apply_changes=apply_consumer_changes,
+        on_synced=record_central_numbers,
         transport=transport,
         clock=clock,
     )

@@ -15,6 +15,7 @@ from kiosk.domain.ids import validate_mobile
 from kiosk.domain.models import SchemeRegistration
 from kiosk.domain.relief import CaseType, OptionQuote, ReliefQuote, as_case
 from kiosk.services.counter import Counter
+from kiosk.services.dues import outstanding_paise
 from kiosk.services.errors import NotFound
 from kiosk.services.id_proof import id_proof_for_storage
 from kiosk.services.operators import require_operator
@@ -60,10 +61,11 @@ def quote_for(counter: Counter, request: SchemeRequest, *, now: datetime) -> Rel
     consumer, bill = cached.snapshot.consumer, cached.snapshot.bill
     principal = request.principal_paise
     surcharge = request.surcharge_paise
-    if principal is None:
-        principal = (bill.current_paise + bill.arrears_paise) if bill else 0
     if surcharge is None:
         surcharge = bill.surcharge_paise if bill else 0
+    if principal is None:
+        # What is still owed: the bill's dues less payments since it was issued.
+        principal = max(0, outstanding_paise(counter, cached.snapshot) - surcharge)
     return counter.scheme.quote(
         principal_paise=principal,
         surcharge_paise=surcharge,
@@ -88,13 +90,20 @@ def register_scheme(
     if chosen is None:
         offered = ", ".join(o.option for o in quote.options)
         raise InvalidInput("option", f"must be one of {offered}, got {request.option!r}")
+    discom, account_no = counter.check_account(request.discom, request.account_no)
+    earlier = counter.conn.execute(
+        "SELECT local_no FROM scheme_registrations WHERE discom = ? AND account_no = ?"
+        " AND scheme_code = ?",
+        (discom, account_no, counter.scheme.code),
+    ).fetchone()
+    if earlier is not None:
+        raise InvalidInput("account number", f"is already registered for the scheme ({earlier[0]})")
     proof_type, proof_ref = id_proof_for_storage(request.id_proof_type, request.id_proof_number)
     mobile = validate_mobile(request.mobile)
     case = as_case(request.case)
     notice = (request.notice_no or "").strip() or None
     if case in (CaseType.THEFT, CaseType.RC) and not notice:
         raise InvalidInput("notice number", "is required for theft and RC cases")
-    discom, account_no = counter.check_account(request.discom, request.account_no)
     fee = chosen.registration_fee_paise
     prepared = None
     if fee > 0:

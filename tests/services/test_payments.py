@@ -298,7 +298,7 @@ def test_the_same_utr_twice_is_refused(counter: Counter) -> None:
     error = refused(
         counter,
         upi(500_00, utr="4123-4567-8901", account_no="2222222222"),
-        field="utr",
+        field="UPI reference",
     )
     assert first.receipt_no in str(error)
 
@@ -360,7 +360,7 @@ def test_a_disconnected_consumer_may_not_pay_by_cheque(counter: Counter) -> None
 
 @pytest.mark.parametrize("ref", ["", "abc", "POS 1234", "POS#1234", "x" * 33, None])
 def test_a_bad_card_reference_is_refused(counter: Counter, ref: Any) -> None:
-    refused(counter, card(500_00, ref=ref), field="pos_reference")
+    refused(counter, card(500_00, ref=ref), field="card reference")
 
 
 # --- part payments ----------------------------------------------------------------------

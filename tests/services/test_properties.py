@@ -167,7 +167,7 @@ def test_typed_identifiers_are_accepted_or_refused_by_field_never_crash(
                 "UPI reference",
                 "cheque number",
                 "bank",
-                "pos_reference",
+                "card reference",
                 "cheque date",
             }
             assert db_state(counter) == before

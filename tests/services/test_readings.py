@@ -157,3 +157,14 @@ def test_an_oversized_photo_is_refused(
     photo = tmp_path / "big.jpg"
     photo.write_bytes(b"x" * 11)
     refused(counter, 100, "photo", photo=photo)
+
+
+@pytest.mark.parametrize("read_on", ["2026-01-09", None, datetime(2026, 1, 9, tzinfo=UTC)])
+def test_a_reading_date_that_is_not_a_date_is_refused(counter: Counter, read_on: object) -> None:
+    refused(counter, 100, "reading date", read_on=read_on)
+
+
+def test_a_meter_change_travels_with_the_reading(counter: Counter) -> None:
+    read(counter, 4_512)
+    read(counter, 12, meter_change=True)
+    assert [e["payload"]["meter_change"] for e in events(counter)] == [False, True]

@@ -336,3 +336,20 @@ def test_the_quote_uses_the_notice_figures_when_given(counter: Counter, consumer
         5_000_00,
         8_500_00,
     )
+
+
+def test_a_consumer_already_registered_is_not_registered_again(
+    counter: Counter, consumer: str
+) -> None:
+    first = register_scheme(counter, scheme_request(), fee_by_cash())
+    error = refused(counter, scheme_request(option="emi_750"), field="account number")
+    assert first.local_no in str(error)
+
+
+def test_payments_since_the_bill_are_not_rebated_again(counter: Counter, consumer: str) -> None:
+    before = quote_for(counter, scheme_request(), now=counter.now())
+    record_payment(counter, upi(5_000_00, utr="112233445566"))
+    after = quote_for(counter, scheme_request(), now=counter.now())
+    [lump_before, *_] = before.options
+    [lump_after, *_] = after.options
+    assert lump_after.principal_paise == lump_before.principal_paise - 5_000_00

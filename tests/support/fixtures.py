@@ -1,8 +1,7 @@
 """Pytest fixtures around :class:`~tests.support.live_central.LiveCentral` for any test package.
 
-Use them from a package's conftest.py::
+Every test package gets them through ``pytest_plugins`` in tests/conftest.py.
 
-    from tests.support.fixtures import live_central  # noqa: F401  (a fixture)
 
 ``live_central`` is a real central on 127.0.0.1 seeded with ``LIVE_CENTRAL_SEED`` demo
 consumers (seed 2025, generated at ``DEMO_NOW``), counter ``CSC-LKO-0001`` with a fresh

@@ -15,7 +15,6 @@ from kiosk.services.counter import Counter
 from kiosk.services.payments import PaymentRequest, PaymentResult, record_payment
 from kiosk.services.runtime import Wiring, open_counter, wire_sync
 from tests.support.fault_proxy import FaultProxy
-from tests.support.fixtures import live_central  # noqa: F401  (a fixture)
 from tests.support.live_central import LiveCentral
 
 
