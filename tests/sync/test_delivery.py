@@ -162,3 +162,45 @@ def test_state_changes_reach_subscribers(rig_factory) -> None:
     assert seen[-1].pending == 0
     assert seen[-1].last_success_at is not None
     assert seen[-1].clock_skew_s is not None and abs(seen[-1].clock_skew_s) < 5
+
+
+def test_a_whole_batch_refusal_is_split_so_good_events_still_go(rig_factory) -> None:
+    rig: Rig = rig_factory(via_proxy=True)
+    assert rig.proxy is not None
+    rig.pay(6)
+    rig.proxy.script(["status:422"])  # the central refuses the first whole request
+
+    report = rig.engine.sync_once()
+
+    assert report.delivered_all, report
+    assert outbox.dead_letters(rig.counter.conn) == []
+    pushes = [fault for _, path, fault in rig.proxy.seen if path == "/v1/events/batch"]
+    assert pushes[0] == "status:422" and len(pushes) >= 3  # then smaller batches
+    assert rig.central_totals() == (6, 6 * 50_000)
+
+
+def test_a_single_event_the_central_refuses_outright_is_dead_lettered(rig_factory) -> None:
+    rig: Rig = rig_factory(via_proxy=True)
+    assert rig.proxy is not None
+    rig.pay(1)
+    rig.proxy.script(["status:422"])
+
+    report = rig.engine.sync_once()
+
+    assert report.rejected == 1 and report.remaining == 0
+    [dead] = outbox.dead_letters(rig.counter.conn)
+    assert dead.code == "http_422"
+    assert dead.reason == "injected"  # the central's own words, from its Problem body
+
+
+def test_a_wrong_url_never_dead_letters_anything(rig_factory) -> None:
+    rig: Rig = rig_factory(via_proxy=True)
+    assert rig.proxy is not None
+    rig.pay(2)
+    rig.proxy.script(["status:404"])
+
+    report = rig.engine.sync_once()
+
+    assert report.remaining == 2 and report.rejected == 0
+    assert "404" in (report.error or "")
+    assert outbox.dead_letters(rig.counter.conn) == []
