@@ -224,6 +224,11 @@ def _demo_preview(out: TextIO) -> int:
         "  kiosk calc relief --principal 20000 --surcharge 10000 "
         "--registered-on 2025-12-15 --category lmv1 --load-kw 2\n"
         "  kiosk config check --config config.example.toml\n"
+        "  kiosk-central serve --db central.db --seed 5000 "
+        "--tokens central/tokens.example.toml\n"
+        "  kiosk --config kiosk.toml pay --account MVVNL:1234567890 --amount 1234.50 "
+        "--mode cash\n"
+        "  kiosk --config kiosk.toml sync; kiosk --config kiosk.toml status\n"
     )
     return EXIT_OK
 
