@@ -37,7 +37,10 @@ from offline_queue.protocol import SERVER_TIME_HEADER, BatchResponse, ChangesRes
 log = logging.getLogger("offline_queue.sync")
 
 CURSOR_KEY = "cursor:consumers"
-MAX_PULL_PAGES = 200  # per cycle: a huge first download goes on in the next cycle
+MAX_PULL_PAGES = 200
+# The largest reply read: a page of 5,000 consumers is a few MB; anything far bigger is
+# not a central's answer and must not exhaust a counter PC's memory.
+MAX_REPLY_BYTES = 64 * 1024 * 1024  # per cycle: a huge first download goes on in the next cycle
 
 ApplyChanges = Callable[[sqlite3.Connection, list[dict[str, Any]]], None]
 OnSynced = Callable[[sqlite3.Connection, list[outbox.Synced]], None]
@@ -72,6 +75,17 @@ class SyncReport:
     @property
     def delivered_all(self) -> bool:
         return self.remaining == 0 and self.error is None
+
+
+class _TooLarge(Exception):
+    """A reply larger than any real central's: a broken proxy or a hostile peer."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
 
 
 class _Stop(Exception):
@@ -177,7 +191,11 @@ class SyncEngine:
         """
         with self._lock:
             self._update(syncing=True)
-            conn = self._connect()
+            try:
+                conn = self._connect()
+            except BaseException:
+                self._update(syncing=False)
+                raise
             try:
                 return self._cycle(conn, force=force, pull=pull)
             finally:
@@ -190,6 +208,11 @@ class SyncEngine:
     def _cycle(self, conn: sqlite3.Connection, *, force: bool, pull: bool) -> SyncReport:
         if force:
             outbox.make_due(conn)
+        elif self._state.next_retry_at is not None and self._clock() < self._state.next_retry_at:
+            # Backing off (or the central asked us to wait): a new write must not send
+            # early, and neither may a pull; only the timer or a forced sync ends the pause.
+            pending = outbox.stats(conn, now=self._clock()).pending
+            return SyncReport(remaining=pending, error=self._state.last_error or "waiting")
         report = SyncReport()
         try:
             report = self._push(conn, report)
@@ -225,7 +248,9 @@ class SyncEngine:
                 # A reply cut short: the central may have committed, and resending is
                 # safe by event_id, so try again after a pause.
                 self._fail(conn, events, "the central's reply could not be read", response)
-            if response.status_code not in (413, 422):
+            if response.status_code not in (413, 422) or _problem(response) is None:
+                # Only the central's own refusal (a Problem body) may judge events; a proxy
+                # or captive portal answering 422 must never dead-letter collected money.
                 self._fail(conn, events, _refusal(response), response)
             if len(events) > 1:
                 # The central refused the whole request: find the event that causes it
@@ -352,15 +377,16 @@ class SyncEngine:
         conn: sqlite3.Connection | None,
         events: list[outbox.OutboxEvent],
         **kwargs: Any,
-    ) -> httpx.Response:
+    ) -> _Reply:
         sent_at = self._clock()
         self._update(last_attempt_at=sent_at)
         try:
-            response = self._client.request(method, path, **kwargs)
-            response.read()
+            response = self._fetch(method, path, **kwargs)
         except httpx.HTTPError as exc:
             self._update(online=False)
             self._fail(conn, events, _transport_message(exc), None)
+        except _TooLarge:
+            self._fail(conn, events, "the central's reply was too large to be real", None)
         received_at = self._clock()
         server_time = parse_server_time(response.headers.get(SERVER_TIME_HEADER))
         skew = None if server_time is None else server_time - (sent_at + received_at) / 2
@@ -370,12 +396,24 @@ class SyncEngine:
             self._update(online=True, clock_skew_s=skew)
         return response
 
+    def _fetch(self, method: str, path: str, **kwargs: Any) -> _Reply:
+        """One request, reading at most MAX_REPLY_BYTES of the reply."""
+        with self._client.stream(method, path, **kwargs) as response:
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_REPLY_BYTES:
+                    raise _TooLarge
+                chunks.append(chunk)
+        return _Reply(response.status_code, response.headers, b"".join(chunks))
+
     def _fail(
         self,
         conn: sqlite3.Connection | None,
         events: list[outbox.OutboxEvent],
         message: str,
-        response: httpx.Response | None,
+        response: _Reply | None,
     ) -> NoReturn:
         self._failures += 1
         now = self._clock()
@@ -426,10 +464,19 @@ class SyncEngine:
         while not self._stopping.is_set():
             try:
                 self.sync_once()
-            except Exception:  # never let the thread die: log and try again later
+                wait = self._seconds_to_next()
+            except Exception:  # never let the thread die: log, back off, try again
                 log.exception("sync cycle failed")
-                self._update(last_error="sync failed unexpectedly; see the log")
-            self._wake.wait(self._seconds_to_next())
+                self._failures += 1
+                wait = backoff_delay(
+                    self._failures, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
+                )
+                self._update(
+                    last_error="sync failed unexpectedly; see the log",
+                    next_retry_at=self._clock() + wait,
+                    syncing=False,
+                )
+            self._wake.wait(max(wait, 0.05))
             self._wake.clear()
 
     def _seconds_to_next(self) -> float:
@@ -456,14 +503,21 @@ def _transport_message(exc: httpx.HTTPError) -> str:
     return f"the connection to the central broke ({type(exc).__name__})"
 
 
-def _problem_detail(response: httpx.Response) -> str:
+def _problem(response: _Reply) -> Problem | None:
     try:
-        return Problem.model_validate_json(response.content).detail[:500]
+        return Problem.model_validate_json(response.content)
     except ValidationError:
+        return None
+
+
+def _problem_detail(response: _Reply) -> str:
+    problem = _problem(response)
+    if problem is None:
         return f"the central refused the event (HTTP {response.status_code})"
+    return problem.detail[:500]
 
 
-def _refusal(response: httpx.Response) -> str:
+def _refusal(response: _Reply) -> str:
     status = response.status_code
     if status == 401:
         return "the central does not accept this counter's token (401)"
@@ -476,7 +530,7 @@ def _refusal(response: httpx.Response) -> str:
     return f"the central answered HTTP {status}; check central.url"
 
 
-def _batch_results(response: httpx.Response) -> BatchResponse | None:
+def _batch_results(response: _Reply) -> BatchResponse | None:
     """The per-event results, when the reply has them (200, or 422 for an id conflict)."""
     if response.status_code not in (200, 422):
         return None

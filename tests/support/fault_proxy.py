@@ -9,6 +9,7 @@ empty). The faults are the ones that hurt real point-of-sale sync:
 - ``truncate``: forward, then send only half of the reply's body;
 - ``status:500`` / ``status:503``: answer with that status without forwarding;
 - ``retry_after:N``: answer 429 with ``Retry-After: N`` without forwarding;
+- ``html:N``: answer status N with an HTML page (a captive portal or a broken proxy);
 - ``delay:S``: wait S seconds, then forward normally.
 
 Only requests whose path starts with ``fault_paths`` take faults (default: event pushes).
@@ -89,6 +90,10 @@ class FaultProxy:
             return
         if fault.startswith("status:"):
             _reply(handler, int(fault.split(":")[1]), b'{"code":"fault","detail":"injected"}')
+            return
+        if fault.startswith("html:"):
+            page = b"<html><body>Please log in to the Wi-Fi</body></html>"
+            _reply(handler, int(fault.split(":")[1]), page, {"Content-Type": "text/html"})
             return
         if fault.startswith("retry_after:"):
             seconds = fault.split(":")[1]

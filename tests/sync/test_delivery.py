@@ -204,3 +204,45 @@ def test_a_wrong_url_never_dead_letters_anything(rig_factory) -> None:
     assert report.remaining == 2 and report.rejected == 0
     assert "404" in (report.error or "")
     assert outbox.dead_letters(rig.counter.conn) == []
+
+
+def test_a_portal_answering_422_with_html_dead_letters_nothing(rig_factory) -> None:
+    rig: Rig = rig_factory(via_proxy=True)
+    assert rig.proxy is not None
+    rig.pay(3)
+    rig.proxy.script(["html:422"] * 10)
+
+    report = rig.engine.sync_once()
+
+    assert report.remaining == 3 and report.rejected == 0
+    assert outbox.dead_letters(rig.counter.conn) == []
+    assert rig.engine.state.last_success_at is None
+
+
+def test_a_new_write_does_not_break_the_pause_the_central_asked_for(rig_factory) -> None:
+    rig: Rig = rig_factory(via_proxy=True)
+    assert rig.proxy is not None
+    rig.pay(1)
+    rig.proxy.script(["retry_after:600"])
+    assert rig.engine.sync_once().remaining == 1
+    requests_before = len(rig.proxy.seen)
+
+    rig.pay(1)  # wakes the engine, which must still wait
+    report = rig.engine.sync_once()
+
+    assert len(rig.proxy.seen) == requests_before  # nothing sent, not even a pull
+    assert report.remaining == 2
+    assert rig.engine.sync_once(force=True).delivered_all  # the operator may insist
+
+
+def test_a_reply_too_large_to_be_real_is_not_read(rig_factory, monkeypatch) -> None:
+    from offline_queue import engine as engine_module
+
+    rig: Rig = rig_factory()
+    rig.pay(5)
+    monkeypatch.setattr(engine_module, "MAX_REPLY_BYTES", 200)
+
+    report = rig.engine.sync_once()
+
+    assert report.remaining == 5
+    assert "too large" in (report.error or "")
