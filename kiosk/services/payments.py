@@ -318,7 +318,7 @@ def _cash_today(counter: Counter, discom: str, account_no: str, day: date) -> in
 def _check_utr_unused(counter: Counter, utr: str) -> None:
     row = counter.conn.execute(
         "SELECT receipt_no FROM payments"
-        " WHERE mode = 'upi' AND reference = ? AND status = 'active'",
+        " WHERE reference = ? AND mode = 'upi' AND status = 'active'",
         (utr,),
     ).fetchone()
     if row is not None:

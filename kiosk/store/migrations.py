@@ -187,6 +187,8 @@ _V1_COUNTER = (
     """,
     "CREATE INDEX payments_by_consumer_day ON payments (discom, account_no, day)",
     "CREATE INDEX payments_by_counter_day ON payments (counter_id, day)",
+    # A UTR is unique to one UPI transfer: finding it again must not scan every payment.
+    "CREATE INDEX payments_by_reference ON payments (reference) WHERE reference IS NOT NULL",
     # Collected money is never deleted or rewritten: a wrong receipt is cancelled, and a
     # cancellation is final.
     """
