@@ -7,13 +7,16 @@ import hashlib
 import json
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from kiosk.config import KioskSettings
+from kiosk.domain.errors import InvalidInput
 from kiosk.domain.snapshot import ConsumerSnapshot
 from kiosk.services.counter import Counter
 from kiosk.services.operators import add_operator
@@ -213,3 +216,20 @@ def database_bytes(counter: Counter) -> bytes:
         if part.exists():
             found += part.read_bytes()
     return found
+
+
+def refused_by(
+    counter: Counter,
+    action: Callable[[], object],
+    error: type[Exception] = InvalidInput,
+    field: str | None = None,
+) -> Exception:
+    """Assert ``action`` is refused with ``error`` (naming ``field``) and writes nothing."""
+    before = db_state(counter)
+    with pytest.raises(error) as caught:
+        action()
+    if field is not None:
+        assert isinstance(caught.value, InvalidInput)
+        assert caught.value.field == field, caught.value
+    assert db_state(counter) == before
+    return caught.value

@@ -16,9 +16,9 @@ from tests.services.support import (
     add_staff,
     cash,
     count,
-    db_state,
     disable_staff,
     events,
+    refused_by,
     row,
 )
 
@@ -33,14 +33,7 @@ def refused(
 ) -> Exception:
     args = {"reason": "typed the wrong account", "supervisor_id": "SUP1"} | kwargs
     receipt_no = args.pop("receipt_no")
-    before = db_state(counter)
-    with pytest.raises(error) as caught:
-        cancel_receipt(counter, receipt_no, **args)
-    if field is not None:
-        assert isinstance(caught.value, InvalidInput)
-        assert caught.value.field == field
-    assert db_state(counter) == before
-    return caught.value
+    return refused_by(counter, lambda: cancel_receipt(counter, receipt_no, **args), error, field)
 
 
 def test_a_supervisor_cancels_a_receipt_with_an_event_and_an_audit_row(

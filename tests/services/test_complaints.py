@@ -14,7 +14,15 @@ from kiosk.services.counter import Counter
 from kiosk.services.errors import NeedsConfirmation, NotFound
 from kiosk.services.payments import record_payment
 from tests.services.factories import ACCOUNT
-from tests.services.support import OPERATOR, FixedClock, cash, count, db_state, events, row
+from tests.services.support import (
+    OPERATOR,
+    FixedClock,
+    cash,
+    count,
+    events,
+    refused_by,
+    row,
+)
 
 
 def request(**changes: Any) -> ComplaintRequest:
@@ -36,14 +44,7 @@ def refused(
     field: str | None = None,
     **options: Any,
 ) -> Exception:
-    before = db_state(counter)
-    with pytest.raises(error) as caught:
-        log_complaint(counter, complaint, **options)
-    if field is not None:
-        assert isinstance(caught.value, InvalidInput)
-        assert caught.value.field == field, caught.value
-    assert db_state(counter) == before
-    return caught.value
+    return refused_by(counter, lambda: log_complaint(counter, complaint, **options), error, field)
 
 
 def test_a_complaint_gets_a_local_number_an_event_and_an_audit_row(

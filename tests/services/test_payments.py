@@ -28,6 +28,7 @@ from tests.services.support import (
     db_state,
     disable_staff,
     events,
+    refused_by,
     row,
     upi,
 )
@@ -41,14 +42,7 @@ def refused(
     **options: Any,
 ) -> Exception:
     """Assert the payment is refused with ``error`` (naming ``field``) and writes nothing."""
-    before = db_state(counter)
-    with pytest.raises(error) as caught:
-        record_payment(counter, request, **options)
-    if field is not None:
-        assert isinstance(caught.value, InvalidInput)
-        assert caught.value.field == field, caught.value
-    assert db_state(counter) == before
-    return caught.value
+    return refused_by(counter, lambda: record_payment(counter, request, **options), error, field)
 
 
 # --- each mode --------------------------------------------------------------------------

@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
 from kiosk.services.readings import ReadingResult, record_reading
 from tests.services.factories import ACCOUNT
-from tests.services.support import OPERATOR, TODAY, FixedClock, db_state, events, row
+from tests.services.support import OPERATOR, TODAY, FixedClock, events, refused_by, row
 
 
 def read(counter: Counter, reading: Any, **changes: Any) -> ReadingResult:
@@ -27,13 +26,8 @@ def read(counter: Counter, reading: Any, **changes: Any) -> ReadingResult:
     return record_reading(counter, **(args | changes))
 
 
-def refused(counter: Counter, reading: Any, field: str, **changes: Any) -> InvalidInput:
-    before = db_state(counter)
-    with pytest.raises(InvalidInput) as caught:
-        read(counter, reading, **changes)
-    assert caught.value.field == field, caught.value
-    assert db_state(counter) == before
-    return caught.value
+def refused(counter: Counter, reading: Any, field: str, **changes: Any) -> Exception:
+    return refused_by(counter, lambda: read(counter, reading, **changes), field=field)
 
 
 def test_a_reading_is_recorded_with_a_local_number_and_an_event(

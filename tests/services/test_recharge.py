@@ -21,6 +21,7 @@ from tests.services.support import (
     db_state,
     disable_staff,
     events,
+    refused_by,
     row,
     upi,
 )
@@ -39,14 +40,7 @@ def refused(
     field: str | None = None,
     **options: Any,
 ) -> Exception:
-    before = db_state(counter)
-    with pytest.raises(error) as caught:
-        recharge(counter, payment, **options)
-    if field is not None:
-        assert isinstance(caught.value, InvalidInput)
-        assert caught.value.field == field, caught.value
-    assert db_state(counter) == before
-    return caught.value
+    return refused_by(counter, lambda: recharge(counter, payment, **options), error, field)
 
 
 def test_a_prepaid_recharge_is_a_payment_and_a_recharge_event(

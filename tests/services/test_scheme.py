@@ -27,6 +27,7 @@ from tests.services.support import (
     database_bytes,
     db_state,
     events,
+    refused_by,
     row,
     upi,
 )
@@ -59,14 +60,8 @@ def refused(
     field: str | None = None,
     fee: PaymentRequest | None = None,
 ) -> Exception:
-    before = db_state(counter)
-    with pytest.raises(error) as caught:
-        register_scheme(counter, request, fee or fee_by_cash())
-    if field is not None:
-        assert isinstance(caught.value, InvalidInput)
-        assert caught.value.field == field, caught.value
-    assert db_state(counter) == before
-    return caught.value
+    payment = fee or fee_by_cash()
+    return refused_by(counter, lambda: register_scheme(counter, request, payment), error, field)
 
 
 def test_an_eligible_consumer_registers_with_the_fee_in_one_transaction(
