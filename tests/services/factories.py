@@ -4,11 +4,12 @@ passes the same checks as the central's data)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from kiosk.domain.models import Bill, Consumer
+from kiosk.domain.models import Bill
 from kiosk.domain.snapshot import ConsumerSnapshot, MonthUnits, PaymentSummary
+from tests.store.factories import make_bill as store_bill
+from tests.store.factories import make_consumer
 
 ACCOUNT = "1234567890"
 UPDATED_AT = datetime(2026, 1, 9, 4, 30, tzinfo=UTC)
@@ -24,35 +25,15 @@ DUE = CURRENT + ARREARS + SURCHARGE
 
 
 def make_bill(account_no: str = ACCOUNT, **changes: Any) -> Bill:
-    data: dict[str, Any] = {
-        "account_no": account_no,
-        "bill_no": f"B{account_no}-2512",
-        "month": date(2025, 12, 1),
+    """The store tests' bill, with the dues the service tests reason about."""
+    dues: dict[str, Any] = {
         "units": 180,
         "current_paise": CURRENT,
         "arrears_paise": ARREARS,
         "surcharge_paise": SURCHARGE,
         "issued_on": BILL_ISSUED,
-        "due_on": date(2026, 1, 18),
     }
-    return Bill(**(data | changes))
-
-
-def make_consumer(account_no: str = ACCOUNT, **changes: Any) -> Consumer:
-    data: dict[str, Any] = {
-        "account_no": account_no,
-        "discom": "MVVNL",
-        "name": "Ram Kumar",
-        "name_hi": "राम कुमार",
-        "address": "Gram Sarai, Mohanlalganj, Lucknow",
-        "mobile": "9876543210",
-        "category": "lmv1-rural",
-        "load_kw": Decimal("2"),
-        "meter_type": "postpaid",
-        "division": "EDD-Mohanlalganj",
-        "status": "active",
-    }
-    return Consumer(**(data | changes))
+    return store_bill(account_no, **(dues | changes))
 
 
 def make_snapshot(
