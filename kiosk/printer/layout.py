@@ -52,11 +52,16 @@ class Text:
 
 @dataclass(frozen=True)
 class Row:
-    """A label on the left and a value on the right (the value never wraps away)."""
+    """A label on the left and a value on the right (the value never wraps away).
+
+    ``key`` values (receipt number, account, amount) always print as text, even when the
+    label needs an image, so the job's text carries them for any reader of the bytes.
+    """
 
     left: str
     right: str
     bold: bool = False
+    key: bool = False
 
 
 @dataclass(frozen=True)

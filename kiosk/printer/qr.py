@@ -7,6 +7,8 @@ every module the same size, which cheap print heads need.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
@@ -16,11 +18,12 @@ from kiosk.printer.layout import DOTS_PER_MM
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 
 
-def qr_matrix(data: str) -> list[list[bool]]:
+@lru_cache(maxsize=256)
+def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=1, border=QUIET_MODULES)
     code.add_data(data)
     code.make(fit=True)
-    return code.get_matrix()
+    return tuple(tuple(row) for row in code.get_matrix())
 
 
 def qr_image(data: str, *, min_mm: int = 25, max_dots: int) -> Image.Image:

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass
 
 from escpos.printer import Dummy
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from kiosk.printer import shaping
 from kiosk.printer.layout import (
@@ -81,21 +81,17 @@ def qr_block(block: QrCode, paper: Paper) -> Image.Image:
         lines = [line for text in block.beside for line in shaping.wrap_to_dots(text, paper.dots)]
         image = Image.new("1", (paper.dots, code.height + step * len(lines)), 1)
         image.paste(code, ((paper.dots - code.width) // 2, 0))
-        canvas = ImageDraw.Draw(image)
-        canvas.fontmode = "1"
         for i, line in enumerate(lines):
             y = code.height + i * step
-            shaping.draw_line(canvas, line, x=0, y=y, width=paper.dots, align="center", bold=i == 0)
+            shaping.draw_line(image, line, x=0, y=y, width=paper.dots, align="center", bold=i == 0)
         return image
     lines = list(block.beside)
     height = max(code.height, step * len(lines))
     image = Image.new("1", (paper.dots, height), 1)
     image.paste(code, (0, (height - code.height) // 2))
-    canvas = ImageDraw.Draw(image)
-    canvas.fontmode = "1"
     top = (height - step * len(lines)) // 2
     for i, line in enumerate(lines):
-        shaping.draw_line(canvas, line, x=left, y=top + i * step, width=room, bold=i == 0)
+        shaping.draw_line(image, line, x=left, y=top + i * step, width=room, bold=i == 0)
     return image
 
 
@@ -114,8 +110,7 @@ class _Writer:
         text = block.text if self.shaped else to_ascii(block.text)
         if shaping.needs_image(text):
             width = self.paper.dots
-            lines = shaping.wrap_to_dots(text, width, bold=block.bold, large=block.large)
-            image = shaping.text_image(
+            image, lines = shaping.text_image(
                 text, width, align=block.align, bold=block.bold, large=block.large
             )
             self.image(image, [_aligned(line, block.align, self.paper.columns) for line in lines])
@@ -137,9 +132,14 @@ class _Writer:
         left, right = block.left, block.right
         if not self.shaped:
             left, right = to_ascii(left), to_ascii(right)
+        if block.key and shaping.needs_image(left):
+            image, lines = shaping.text_image(left, self.paper.dots, bold=block.bold)
+            self.image(image, lines)
+            self.text(Text(to_ascii(right), align="right", bold=block.bold))
+            return
         if shaping.needs_image(left + right):
-            image = shaping.row_image(left, right, self.paper.dots, bold=block.bold)
-            self.image(image, row_lines(left, right, self.paper.columns))
+            image, lines = shaping.row_image(left, right, self.paper.dots, bold=block.bold)
+            self.image(image, lines)
             return
         self.printer.set(bold=block.bold)
         for line in row_lines(left, right, self.paper.columns):

@@ -1,0 +1,502 @@
+"""Each printed slip as a ``Layout``: bilingual when Hindi can be shaped, English otherwise.
+
+Every amount is shown in figures and in words; every slip about money carries a
+verification QR (receipt number, account, amount, date-time) so an office can check a
+receipt a consumer brings back without trusting the paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PIL import Image, ImageDraw
+
+from kiosk.domain.errors import InvalidInput
+from kiosk.domain.ids import Discom
+from kiosk.domain.money import (
+    amount_in_words_en,
+    amount_in_words_hi,
+    format_inr,
+    format_rupees_ascii,
+    to_decimal,
+)
+from kiosk.domain.upi import build_upi_link
+from kiosk.printer.documents import (
+    CancellationDoc,
+    ComplaintDoc,
+    Document,
+    PaymentDoc,
+    RechargeDoc,
+    SchemeDoc,
+    ShiftReportDoc,
+    TestPageDoc,
+)
+from kiosk.printer.layout import DOTS_PER_MM, Block, Feed, Layout, Paper, Picture, QrCode, Row, Text
+from kiosk.printer.layout import Rule as Line
+
+IST = ZoneInfo("Asia/Kolkata")
+
+MODE_NAMES = {
+    "cash": ("Cash", "नकद"),
+    "upi": ("UPI", "यूपीआई"),
+    "cheque": ("Cheque", "चेक"),
+    "card": ("Card", "कार्ड"),
+}
+
+
+@dataclass(frozen=True)
+class SlipContext:
+    """What every slip of this counter shares (from config), and the language choice."""
+
+    counter_id: str
+    counter_name: str
+    header_lines: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
+    discoms: Mapping[str, Discom] = field(default_factory=dict)
+    upi_payee_vpa: str | None = None
+    upi_payee_name: str | None = None
+    hindi: bool = True
+
+
+@dataclass(frozen=True)
+class SyncMark:
+    """Whether the central has the event yet, and its reference when it has."""
+
+    confirmed: bool
+    central_ref: str | None = None
+
+
+PROVISIONAL = SyncMark(confirmed=False)
+
+
+class _Slip:
+    def __init__(self, ctx: SlipContext) -> None:
+        self.ctx = ctx
+        self.blocks: list[Block] = []
+
+    def label(self, en: str, hi: str) -> str:
+        return f"{en} / {hi}" if self.ctx.hindi else en
+
+    def money(self, paise: int) -> str:
+        return format_inr(paise) if self.ctx.hindi else format_rupees_ascii(paise)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+    def row(self, en: str, hi: str, value: str, bold: bool = False, key: bool = False) -> None:
+        self.add(Row(self.label(en, hi), value, bold=bold, key=key))
+
+    def amount(self, en: str, hi: str, paise: int, key: bool = False) -> None:
+        """Figures on one row, words under it (English, then Hindi)."""
+        self.row(en, hi, self.money(paise), bold=True, key=key)
+        self.add(Text(_capitalised(amount_in_words_en(paise))))
+        if self.ctx.hindi:
+            self.add(Text(amount_in_words_hi(paise)))
+
+    def head(self, title_en: str, title_hi: str, discom: str | None, marks: list[str]) -> None:
+        ctx = self.ctx
+        for line in ctx.header_lines:
+            self.add(Text(line, align="center"))
+        self.add(Text(ctx.counter_name, align="center", bold=True))
+        self.add(Text(f"Counter {ctx.counter_id}", align="center"))
+        known = ctx.discoms.get(discom or "")
+        if known is not None:
+            self.add(Text(known.name, align="center"))
+            if ctx.hindi and known.name_hi:
+                self.add(Text(known.name_hi, align="center"))
+        elif discom:
+            self.add(Text(discom, align="center"))
+        self.add(Line("="))
+        self.add(Text(title_en.upper(), align="center", bold=True, large=True))
+        if ctx.hindi:
+            self.add(Text(title_hi, align="center", bold=True))
+        for mark in marks:
+            self.add(Text(mark, align="center", bold=True))
+        self.add(Line())
+
+    def sync_marks(self, sync: SyncMark, duplicate: bool) -> list[str]:
+        marks = []
+        if duplicate:
+            marks.append(self.label("*** DUPLICATE ***", "दूसरी प्रति"))
+        if not sync.confirmed:
+            marks.append(self.label("PROVISIONAL (offline)", "अनंतिम (ऑफ़लाइन)"))
+        return marks
+
+    def sync_row(self, sync: SyncMark) -> None:
+        if sync.confirmed:
+            self.row("Central ref", "केंद्रीय सं.", sync.central_ref or "confirmed")
+        else:
+            self.add(
+                Text(
+                    self.label(
+                        "Not yet confirmed by the central system.",
+                        "केंद्रीय प्रणाली से पुष्टि बाकी है।",
+                    )
+                )
+            )
+
+    def foot(self) -> Layout:
+        self.add(Line())
+        for line in self.ctx.footer_lines:
+            self.add(Text(line, align="center"))
+        self.add(Text(self.label("Thank you", "धन्यवाद"), align="center"))
+        return Layout(tuple(self.blocks))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(IST).strftime("%d-%m-%Y %H:%M IST")
+
+
+def _account(discom: str, account_no: str | None) -> str:
+    return f"{discom} {account_no}" if account_no else discom
+
+
+def verification_payload(receipt_no: str, discom: str, account_no: str, paise: int, at: datetime):
+    """Compact text an office scanner reads: receipt, account, amount, date-time (IST)."""
+    moment = at.astimezone(IST).strftime("%Y-%m-%dT%H:%M%z")
+    return f"RCPT:{receipt_no};ACC:{discom}-{account_no};AMT:{to_decimal(paise):.2f};DT:{moment}"
+
+
+def _verification(slip: _Slip, receipt_no: str, discom: str, account_no: str, paise, at) -> None:
+    slip.add(
+        QrCode(
+            verification_payload(receipt_no, discom, account_no, paise, at),
+            beside=(slip.label("Verify", "सत्यापन"), receipt_no[-14:], slip.money(paise)),
+            min_mm=18,
+        )
+    )
+
+
+def _consumer(slip: _Slip, name: str, name_hi: str) -> None:
+    if name:
+        slip.row("Name", "नाम", name)
+    if slip.ctx.hindi and name_hi:
+        slip.add(Text(name_hi, align="right"))
+
+
+def payment_receipt(
+    doc: PaymentDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
+) -> Layout:
+    slip = _Slip(ctx)
+    titles = {
+        "bill": ("Payment receipt", "बिजली बिल भुगतान रसीद"),
+        "scheme_fee": ("Scheme fee receipt", "योजना पंजीकरण शुल्क रसीद"),
+        "recharge": ("Recharge payment", "रिचार्ज भुगतान रसीद"),
+    }[doc.purpose]
+    slip.head(*titles, doc.discom, slip.sync_marks(sync, duplicate))
+    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    _consumer(slip, doc.consumer_name, doc.consumer_name_hi)
+    if doc.bill_month:
+        slip.row("Bill month", "बिल माह", doc.bill_month)
+    slip.add(Line())
+    slip.amount("Amount", "राशि", doc.amount_paise, key=True)
+    en, hi = MODE_NAMES[doc.mode]
+    slip.row("Mode", "माध्यम", slip.label(en, hi) if ctx.hindi else en)
+    if doc.mode == "cash" and doc.tendered_paise is not None:
+        slip.row("Tendered", "प्राप्त", slip.money(doc.tendered_paise))
+        slip.row("Change", "वापसी", slip.money(doc.change_paise))
+    elif doc.mode == "upi" and doc.reference:
+        slip.row("UTR", "यूटीआर", doc.reference, key=True)
+    elif doc.mode == "cheque":
+        slip.row("Cheque no", "चेक सं.", doc.reference or "", key=True)
+        if doc.cheque_bank:
+            slip.row("Bank", "बैंक", doc.cheque_bank)
+        if doc.cheque_date:
+            slip.row("Cheque date", "चेक दिनांक", doc.cheque_date.strftime("%d-%m-%Y"))
+    elif doc.mode == "card" and doc.reference:
+        slip.row("Card ref", "कार्ड संदर्भ", doc.reference)
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.sync_row(sync)
+    if doc.balance_due_paise is not None:
+        slip.row("Balance due", "शेष देय", slip.money(doc.balance_due_paise))
+    slip.add(Feed())
+    _verification(
+        slip, doc.receipt_no, doc.discom, doc.account_no, doc.amount_paise, doc.recorded_at
+    )
+    if doc.balance_due_paise and ctx.upi_payee_vpa and ctx.upi_payee_name:
+        link = upi_link_or_none(ctx, doc.balance_due_paise, f"{doc.receipt_no}-B", doc.account_no)
+        if link:
+            slip.add(Text(slip.label("Pay the balance by UPI", "शेष राशि यूपीआई से"), bold=True))
+            slip.add(QrCode(link, beside=(slip.money(doc.balance_due_paise), ctx.upi_payee_name)))
+    return slip.foot()
+
+
+def upi_link_or_none(ctx: SlipContext, paise: int, reference: str, account_no: str) -> str | None:
+    try:
+        return build_upi_link(
+            payee_vpa=ctx.upi_payee_vpa or "",
+            payee_name=ctx.upi_payee_name or "",
+            amount_paise=paise,
+            reference=reference,
+            note=f"Electricity {account_no}",
+        )
+    except InvalidInput:  # no usable payee configured: the slip simply has no UPI QR
+        return None
+
+
+def upi_request(
+    ctx: SlipContext, *, paise: int, reference: str, discom: str, account_no: str
+) -> Layout:
+    """The slip a consumer scans before paying by UPI; raises when no payee is configured."""
+    link = build_upi_link(
+        payee_vpa=ctx.upi_payee_vpa or "",
+        payee_name=ctx.upi_payee_name or "",
+        amount_paise=paise,
+        reference=reference,
+        note=f"Electricity {account_no}",
+    )
+    slip = _Slip(ctx)
+    slip.head("Pay by UPI", "यूपीआई से भुगतान", discom, [])
+    slip.row("Account", "खाता सं.", _account(discom, account_no))
+    slip.amount("Amount", "राशि", paise)
+    slip.add(
+        QrCode(
+            link,
+            beside=(
+                slip.label("Scan to pay", "स्कैन करें"),
+                slip.money(paise),
+                ctx.upi_payee_name or "",
+            ),
+        )
+    )
+    slip.add(Text(slip.label("Show the UTR to the operator.", "यूटीआर संचालक को दिखाएँ।")))
+    return slip.foot()
+
+
+def cancellation_slip(
+    doc: CancellationDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+) -> Layout:
+    slip = _Slip(ctx)
+    slip.head("Receipt cancelled", "रसीद निरस्त", doc.discom, slip.sync_marks(sync, duplicate))
+    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
+    slip.row("Paid on", "भुगतान दिनांक", _when(doc.recorded_at))
+    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    slip.amount("Amount cancelled", "निरस्त राशि", doc.amount_paise, key=True)
+    slip.row("Mode", "माध्यम", MODE_NAMES.get(doc.mode, (doc.mode, ""))[0])
+    slip.row("Cancelled on", "निरस्त दिनांक", _when(doc.cancelled_at))
+    slip.row("Supervisor", "पर्यवेक्षक", doc.cancelled_by)
+    slip.add(Text(slip.label("Reason", "कारण") + ": " + doc.reason))
+    slip.sync_row(sync)
+    _verification(
+        slip, doc.receipt_no, doc.discom, doc.account_no, doc.amount_paise, doc.cancelled_at
+    )
+    return slip.foot()
+
+
+def complaint_ack(
+    doc: ComplaintDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+) -> Layout:
+    slip = _Slip(ctx)
+    slip.head("Complaint registered", "शिकायत दर्ज", doc.discom, slip.sync_marks(sync, duplicate))
+    slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
+    if sync.confirmed and sync.central_ref:
+        slip.row("Complaint no", "शिकायत सं.", sync.central_ref, bold=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    if doc.account_no:
+        slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    slip.row("Category", "श्रेणी", doc.category.replace("_", " "))
+    slip.row("Mobile", "मोबाइल", doc.mobile_masked)
+    slip.add(Text(doc.description[:200]))
+    slip.row("Operator", "संचालक", doc.operator_id)
+    if not sync.confirmed:
+        slip.add(
+            Text(
+                slip.label(
+                    "Quote the counter number until the complaint number is issued.",
+                    "शिकायत सं. मिलने तक काउंटर सं. बताएँ।",
+                )
+            )
+        )
+    slip.add(Text(slip.label("Helpline 1912", "हेल्पलाइन 1912"), align="center", bold=True))
+    return slip.foot()
+
+
+def scheme_ack(
+    doc: SchemeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+) -> Layout:
+    slip = _Slip(ctx)
+    title_hi = doc.scheme_name_hi or "बिजली बिल राहत योजना पंजीकरण"
+    slip.head("Relief scheme registration", title_hi, doc.discom, slip.sync_marks(sync, duplicate))
+    slip.add(Text(doc.scheme_name, align="center"))
+    slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
+    if sync.confirmed and sync.central_ref:
+        slip.row("Registration no", "पंजीकरण सं.", sync.central_ref, bold=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    _consumer(slip, doc.consumer_name, doc.consumer_name_hi)
+    slip.row("Case", "प्रकरण", doc.case_type.replace("_", " "))
+    slip.row("Option", "विकल्प", doc.option.replace("_", " "), bold=True)
+    slip.add(Line())
+    slip.row("Principal dues", "मूल बकाया", slip.money(doc.principal_paise))
+    slip.row("Surcharge", "सरचार्ज", slip.money(doc.surcharge_paise))
+    slip.row("Surcharge waived", "सरचार्ज माफ़", slip.money(doc.waived_paise))
+    slip.row("Rebate on principal", "मूल पर छूट", slip.money(doc.rebate_paise))
+    slip.row("Registration fee", "पंजीकरण शुल्क", slip.money(doc.registration_fee_paise))
+    if doc.fee_receipt_no:
+        slip.row("Fee receipt", "शुल्क रसीद", doc.fee_receipt_no)
+    slip.amount("Payable", "देय राशि", doc.payable_paise, key=True)
+    if doc.plan is not None:
+        plan = doc.plan
+        slip.add(Line())
+        slip.add(Text(slip.label("Instalment schedule", "किस्त विवरण"), bold=True))
+        slip.row("Monthly", "मासिक", slip.money(plan.monthly_paise))
+        slip.row("Instalments", "किस्तें", str(plan.count))
+        if plan.count > 1:
+            slip.row(f"Months 1-{plan.count - 1}", "माह", slip.money(plan.monthly_paise))
+        slip.row(f"Month {plan.count} (last)", "अंतिम माह", slip.money(plan.last_paise))
+    elif doc.due_by is not None:
+        slip.row("Pay by", "अंतिम तिथि", doc.due_by.strftime("%d-%m-%Y"), bold=True)
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.sync_row(sync)
+    return slip.foot()
+
+
+def recharge_receipt(
+    doc: RechargeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+) -> Layout:
+    slip = _Slip(ctx)
+    slip.head("Prepaid recharge", "प्रीपेड रिचार्ज", doc.discom, slip.sync_marks(sync, duplicate))
+    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    if doc.consumer_name:
+        slip.row("Name", "नाम", doc.consumer_name)
+    if doc.meter_no:
+        slip.row("Meter no", "मीटर सं.", doc.meter_no)
+    slip.amount("Recharge", "रिचार्ज राशि", doc.amount_paise, key=True)
+    slip.row("Mode", "माध्यम", MODE_NAMES.get(doc.mode, (doc.mode, ""))[0])
+    if doc.reference:
+        slip.row("Reference", "संदर्भ", doc.reference)
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.sync_row(sync)
+    slip.add(
+        Text(
+            slip.label(
+                "The meter is credited when the central confirms.",
+                "केंद्रीय पुष्टि के बाद मीटर में राशि जुड़ेगी।",
+            )
+        )
+    )
+    _verification(
+        slip, doc.receipt_no, doc.discom, doc.account_no, doc.amount_paise, doc.recorded_at
+    )
+    return slip.foot()
+
+
+def shift_report(doc: ShiftReportDoc, ctx: SlipContext, *, duplicate: bool = False) -> Layout:
+    slip = _Slip(ctx)
+    title = (
+        ("X report (mid-shift)", "एक्स रिपोर्ट")
+        if doc.report == "X"
+        else ("Z report (shift closed)", "ज़ेड रिपोर्ट (शिफ्ट बंद)")
+    )
+    marks = [slip.label("*** DUPLICATE ***", "दूसरी प्रति")] if duplicate else []
+    slip.head(*title, None, marks)
+    slip.row("Shift", "शिफ्ट", str(doc.shift_id))
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.row("Opened", "आरंभ", _when(doc.opened_at))
+    if doc.closed_at:
+        slip.row("Closed", "समाप्त", _when(doc.closed_at))
+    slip.row("Printed", "मुद्रित", _when(doc.printed_at))
+    if doc.first_receipt:
+        slip.row("First receipt", "पहली रसीद", doc.first_receipt)
+        slip.row("Last receipt", "अंतिम रसीद", doc.last_receipt or "")
+    slip.add(Line())
+    total_count = sum(t.count for t in doc.totals)
+    total_paise = sum(t.amount_paise for t in doc.totals)
+    for t in doc.totals:
+        name = MODE_NAMES.get(t.mode, (t.mode, t.mode))
+        slip.add(Row(f"{slip.label(*name)} ({t.count})", slip.money(t.amount_paise)))
+    slip.add(Line())
+    slip.add(Row(f"{slip.label('Total', 'कुल')} ({total_count})", slip.money(total_paise), True))
+    slip.add(Text(_capitalised(amount_in_words_en(total_paise))))
+    if ctx.hindi:
+        slip.add(Text(amount_in_words_hi(total_paise)))
+    if doc.cancelled_count:
+        slip.add(
+            Row(
+                f"{slip.label('Cancelled', 'निरस्त')} ({doc.cancelled_count})",
+                slip.money(doc.cancelled_paise),
+            )
+        )
+    slip.add(Line())
+    slip.row("Expected cash", "अपेक्षित नकद", slip.money(doc.expected_cash_paise), bold=True)
+    if doc.report == "Z":
+        if doc.counted_cash_paise is not None:
+            slip.row("Counted cash", "गिना गया नकद", slip.money(doc.counted_cash_paise))
+        if doc.variance_paise is not None:
+            sign = "+" if doc.variance_paise > 0 else ("-" if doc.variance_paise < 0 else "")
+            slip.row("Variance", "अंतर", sign + slip.money(abs(doc.variance_paise)), bold=True)
+        slip.add(Feed(2))
+        slip.add(Text(slip.label("Operator sign", "संचालक हस्ताक्षर") + ": ____________"))
+        slip.add(Feed())
+        slip.add(Text(slip.label("Supervisor sign", "पर्यवेक्षक हस्ताक्षर") + ": __________"))
+    else:
+        slip.add(Text(slip.label("Read-only: the shift stays open.", "शिफ्ट खुली है।")))
+    return slip.foot()
+
+
+def width_ruler(paper: Paper) -> Image.Image:
+    """Ticks every millimetre, longer every 5 and 10, across the whole printable width."""
+    image = Image.new("1", (paper.dots, 40), 1)
+    canvas = ImageDraw.Draw(image)
+    canvas.line([(0, 0), (paper.dots - 1, 0)], fill=0)
+    for mm in range(paper.dots // DOTS_PER_MM + 1):
+        x = min(mm * DOTS_PER_MM, paper.dots - 1)
+        length = 30 if mm % 10 == 0 else 18 if mm % 5 == 0 else 8
+        canvas.line([(x, 0), (x, length)], fill=0)
+    canvas.line([(paper.dots - 1, 0), (paper.dots - 1, 39)], fill=0)
+    return image
+
+
+def test_page(doc: TestPageDoc, ctx: SlipContext, paper: Paper) -> Layout:
+    slip = _Slip(ctx)
+    slip.head("Printer test", "प्रिंटर परीक्षण", None, [])
+    slip.row("Printer", "प्रिंटर", doc.printer)
+    slip.row("Paper", "कागज़", f"{paper.mm} mm, {paper.dots} dots, {paper.columns} columns")
+    slip.row("Printed", "मुद्रित", _when(doc.printed_at))
+    slip.add(Text("English: The quick brown fox jumps over the lazy dog 0123456789"))
+    if ctx.hindi:
+        slip.add(Text("हिंदी: बिजली बिल भुगतान रसीद क्रमांक, श्री, क्षेत्र, द्वितीय"))
+    slip.row("Rupee sign", "रुपया चिह्न", slip.money(123456750))
+    slip.add(Text("".join(str(i % 10) for i in range(1, paper.columns + 1))))
+    slip.add(Picture(width_ruler(paper)))
+    slip.add(Text(f"^ {paper.dots // DOTS_PER_MM} mm ruler: every tick 1 mm", align="center"))
+    slip.add(
+        QrCode(
+            f"KIOSK-TEST:{ctx.counter_id}:{paper.mm}mm",
+            beside=(slip.label("Scan test", "स्कैन परीक्षण"), ctx.counter_id),
+        )
+    )
+    return slip.foot()
+
+
+def layout_for(
+    doc: Document, ctx: SlipContext, paper: Paper, *, sync: SyncMark, duplicate: bool
+) -> Layout:
+    """The template for a document of any kind."""
+    match doc:
+        case PaymentDoc():
+            return payment_receipt(doc, ctx, sync=sync, duplicate=duplicate)
+        case CancellationDoc():
+            return cancellation_slip(doc, ctx, sync=sync, duplicate=duplicate)
+        case ComplaintDoc():
+            return complaint_ack(doc, ctx, sync=sync, duplicate=duplicate)
+        case SchemeDoc():
+            return scheme_ack(doc, ctx, sync=sync, duplicate=duplicate)
+        case RechargeDoc():
+            return recharge_receipt(doc, ctx, sync=sync, duplicate=duplicate)
+        case ShiftReportDoc():
+            return shift_report(doc, ctx, duplicate=duplicate)
+        case TestPageDoc():
+            return test_page(doc, ctx, paper)
+    raise TypeError(f"no template for {type(doc).__name__}")
