@@ -20,9 +20,13 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
+# ``seq`` is the rowid (no AUTOINCREMENT: that would write sqlite_sequence on every
+# enqueue). A new event always gets a seq above every event still in the table; a purged
+# event's seq may be handed out again, which is harmless because nothing outside this
+# table keeps seqs (events are known to the central by ``event_id``).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL UNIQUE,
     type TEXT NOT NULL,
     body TEXT NOT NULL,

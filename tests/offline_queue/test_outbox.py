@@ -441,6 +441,17 @@ def test_purge_synced_removes_only_synced_events_older_than_the_retention(conn):
     assert outbox.stats(conn, now=T0 + 10_000) == outbox.OutboxStats(1, 10_000.0, 1, 0, T0 + 100)
 
 
+def test_an_event_queued_after_a_purge_still_comes_after_every_kept_one(conn):
+    _enqueue(conn, 1, 2, 3)
+    outbox.settle(conn, synced=[Synced("evt-0002", {}), Synced("evt-0003", {})], now=T0)
+    outbox.release(conn, ["evt-0001"], error="timeout", retry_at=T0)
+    assert outbox.purge_synced(conn, older_than_s=0, now=T0 + 1) == 2  # the newest rows go
+    _enqueue(conn, 4)
+    kept, new = (_row(conn, f"evt-{n:04d}")["seq"] for n in (1, 4))
+    assert new > kept
+    assert _ids(outbox.claim(conn, limit=10, now=T0 + 1)) == ["evt-0001", "evt-0004"]
+
+
 def test_purge_synced_refuses_a_negative_retention(conn):
     _enqueue(conn, 1)
     outbox.settle(conn, synced=[Synced("evt-0001", {})], now=T0)

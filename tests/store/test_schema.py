@@ -77,6 +77,27 @@ def test_receipt_numbers_and_event_ids_are_unique(conn):
         insert(conn, "payments", payment_row(receipt_no="another"))
 
 
+def _cancel(conn: sqlite3.Connection, receipt_no: str, cancel_event_id: str) -> None:
+    conn.execute(
+        "UPDATE payments SET status = 'cancelled', cancelled_at = '2026-01-15T06:00:00+00:00',"
+        " cancel_reason = 'wrong account', cancelled_by = 'sup1', cancel_event_id = ?"
+        " WHERE receipt_no = ?",
+        (cancel_event_id, receipt_no),
+    )
+
+
+def test_two_cancellations_never_share_an_event_id(conn):
+    for n in (1, 2, 3):
+        insert(conn, "payments", payment_row(receipt_no=f"R{n}", event_id=f"e{n}"))
+    _cancel(conn, "R1", "c1")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        _cancel(conn, "R2", "c1")
+    _cancel(conn, "R2", "c2")
+    assert conn.execute(
+        "SELECT receipt_no FROM payments WHERE cancel_event_id IS NULL"
+    ).fetchall() == [("R3",)], "active payments carry no cancellation event"
+
+
 def test_payments_are_never_deleted(conn):
     insert(conn, "payments", payment_row())
     with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
