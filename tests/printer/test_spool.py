@@ -71,9 +71,9 @@ def test_a_job_is_only_added_inside_the_records_transaction(conn):
 
 def test_a_job_rolled_back_with_its_record_never_prints(conn):
     printer = DummyConnection()
-    with pytest.raises(ZeroDivisionError), transaction(conn):
+    with pytest.raises(RuntimeError, match="payment failed"), transaction(conn):
         add_job(conn, PAYMENT, now=NOW)
-        1 / 0  # the payment failed after the job was queued
+        raise RuntimeError("payment failed after the job was queued")
     assert spool_for(conn, printer).print_pending().printed == 0
     assert printer.jobs == []
 
