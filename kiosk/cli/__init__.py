@@ -16,6 +16,7 @@ from typing import NoReturn, TextIO
 
 from kiosk import __version__
 from kiosk.cli import counter as counter_commands
+from kiosk.cli import printing as printing_commands
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
 from kiosk.datafiles import DataFileError, load_discoms, load_scheme, load_tariff
 from kiosk.domain.errors import InvalidInput
@@ -108,6 +109,7 @@ def build_parser() -> Parser:
     )
     relief.add_argument("--json", action="store_true", help="print JSON instead of a table")
     counter_commands.add_commands(commands, _arg_type, _day)
+    printing_commands.add_commands(commands)
     return parser
 
 
@@ -292,6 +294,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "status": counter_commands.run_status,
             }[args.command]
             return run(args, settings, out)
+        if args.command == "printer-test":
+            prog = "kiosk printer-test"
+            return printing_commands.run_printer_test(args, out)
+        if args.command == "receipt":
+            prog = f"kiosk receipt {args.receipt_command}"
+            if args.receipt_command == "sample":
+                return printing_commands.run_receipt_sample(args, out)
+            settings = load_settings(find_config(args.config))
+            return printing_commands.run_receipt_reprint(args, settings, out)
         if args.demo:
             return _demo_preview(out)
         settings = load_settings(find_config(args.config))
