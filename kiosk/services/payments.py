@@ -6,7 +6,6 @@ record, its receipt number, its outbox event and its audit row then commit toget
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -193,7 +192,7 @@ def write_payment(
             prepared.amount_paise,
             payment.details.mode,
             prepared.reference,
-            json.dumps(payment.details.model_dump(mode="json"), sort_keys=True),
+            payment.details.model_dump_json(),
             tendered,
             payment.change_paise,
             purpose,
