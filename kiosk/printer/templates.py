@@ -70,6 +70,7 @@ class SyncMark:
 
 
 PROVISIONAL = SyncMark(confirmed=False)
+DUPLICATE_MARK = ("*** DUPLICATE ***", "*** दूसरी प्रति ***")
 
 
 class _Slip:
@@ -96,7 +97,9 @@ class _Slip:
         if self.ctx.hindi:
             self.add(Text(amount_in_words_hi(paise)))
 
-    def head(self, title_en: str, title_hi: str, discom: str | None, marks: list[str]) -> None:
+    def head(
+        self, title_en: str, title_hi: str, discom: str | None, marks: list[tuple[str, str]]
+    ) -> None:
         ctx = self.ctx
         for line in ctx.header_lines:
             self.add(Text(line, align="center"))
@@ -113,16 +116,18 @@ class _Slip:
         self.add(Text(title_en.upper(), align="center", bold=True, large=True))
         if ctx.hindi:
             self.add(Text(title_hi, align="center", bold=True))
-        for mark in marks:
-            self.add(Text(mark, align="center", bold=True))
+        for en, hi in marks:  # English in text mode, so any reader of the bytes sees it
+            self.add(Text(en, align="center", bold=True))
+            if self.ctx.hindi:
+                self.add(Text(hi, align="center", bold=True))
         self.add(Line())
 
-    def sync_marks(self, sync: SyncMark, duplicate: bool) -> list[str]:
+    def sync_marks(self, sync: SyncMark, duplicate: bool) -> list[tuple[str, str]]:
         marks = []
         if duplicate:
-            marks.append(self.label("*** DUPLICATE ***", "दूसरी प्रति"))
+            marks.append(DUPLICATE_MARK)
         if not sync.confirmed:
-            marks.append(self.label("PROVISIONAL (offline)", "अनंतिम (ऑफ़लाइन)"))
+            marks.append(("PROVISIONAL (offline)", "अनंतिम (ऑफ़लाइन)"))
         return marks
 
     def sync_row(self, sync: SyncMark) -> None:
@@ -399,7 +404,7 @@ def shift_report(doc: ShiftReportDoc, ctx: SlipContext, *, duplicate: bool = Fal
         if doc.report == "X"
         else ("Z report (shift closed)", "ज़ेड रिपोर्ट (शिफ्ट बंद)")
     )
-    marks = [slip.label("*** DUPLICATE ***", "दूसरी प्रति")] if duplicate else []
+    marks = [DUPLICATE_MARK] if duplicate else []
     slip.head(*title, None, marks)
     slip.row("Shift", "शिफ्ट", str(doc.shift_id))
     slip.row("Operator", "संचालक", doc.operator_id)

@@ -7,10 +7,12 @@ from datetime import datetime
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.models import COMPLAINT_CATEGORIES, Complaint
+from kiosk.printer.documents import ComplaintDoc
 from kiosk.services.central_client import CentralClient, CentralUnavailable
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NeedsConfirmation, NotFound
 from kiosk.services.operators import require_operator
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
 from kiosk.services.refs import central_ref
 
@@ -112,7 +114,24 @@ def log_complaint(
             ref=local_no,
             detail={"category": category},
         )
+        slip = ComplaintDoc(
+            local_no=local_no,
+            event_id=event_id,
+            recorded_at=now,
+            operator_id=operator_id,
+            discom=discom,
+            account_no=account_no,
+            category=category,
+            description=complaint.description,
+            mobile_masked=mask_mobile(complaint.mobile),
+        )
+        queue_slip(counter, slip, now=now)
     return ComplaintResult(local_no=local_no, event_id=event_id, recorded_at=now)
+
+
+def mask_mobile(mobile: str) -> str:
+    """Only the last four digits go on paper a consumer may lose."""
+    return "X" * max(0, len(mobile) - 4) + mobile[-4:]
 
 
 def _complaint_discom(counter: Counter, discom: str | None) -> str:

@@ -23,10 +23,12 @@ from kiosk.domain.models import (
 )
 from kiosk.domain.money import MAX_PAISE, check_cash_limit, format_inr
 from kiosk.domain.snapshot import ConsumerSnapshot
+from kiosk.printer.documents import CancellationDoc, PaymentDoc
 from kiosk.services.counter import Counter
 from kiosk.services.dues import outstanding_paise
 from kiosk.services.errors import NeedsConfirmation, NotFound
 from kiosk.services.operators import require_operator, require_supervisor
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, operator_action, receipt_number, validated
 from kiosk.services.shifts import open_shift_id
 from kiosk.store.consumers import get_by_account
@@ -98,6 +100,10 @@ class _Prepared:
     reference: str | None
     operator_id: str
     bill_no: str | None
+    consumer_name: str = ""
+    consumer_name_hi: str = ""
+    bill_month: str | None = None
+    outstanding_paise: int | None = None
 
 
 def prepare_payment(
@@ -109,8 +115,9 @@ def prepare_payment(
     amount = _check_amount(request.amount_paise)
     cached = get_by_account(counter.conn, discom, account_no)
     snapshot = cached.snapshot if cached else None
+    outstanding = _outstanding(counter, snapshot) if purpose == "bill" else None
     if purpose == "bill":
-        _check_minimum(counter, amount, _outstanding(counter, snapshot))
+        _check_minimum(counter, amount, outstanding)
     mode = (request.mode or "").strip().lower()
     today = counter.today(now)
     details: CashDetails | UpiDetails | ChequeDetails | CardDetails
@@ -149,7 +156,21 @@ def prepare_payment(
     bill_no = request.bill_no
     if bill_no is None and snapshot is not None and snapshot.bill is not None:
         bill_no = snapshot.bill.bill_no
-    return _Prepared(discom, account_no, amount, details, reference, operator_id, bill_no)
+    consumer = snapshot.consumer if snapshot is not None else None
+    bill = snapshot.bill if snapshot is not None else None
+    return _Prepared(
+        discom,
+        account_no,
+        amount,
+        details,
+        reference,
+        operator_id,
+        bill_no,
+        consumer_name=consumer.name if consumer else "",
+        consumer_name_hi=consumer.name_hi if consumer else "",
+        bill_month=bill.month.strftime("%b %Y") if bill else None,
+        outstanding_paise=outstanding,
+    )
 
 
 def write_payment(
@@ -208,6 +229,8 @@ def write_payment(
         ref=receipt_no,
         detail={"amount_paise": prepared.amount_paise, "mode": payment.details.mode},
     )
+    if purpose != "recharge":  # a recharge prints its own slip (the meter credit)
+        queue_slip(counter, payment_doc(prepared, payment, event_id, purpose), now=now)
     return PaymentResult(
         receipt_no=receipt_no,
         event_id=event_id,
@@ -217,6 +240,34 @@ def write_payment(
         recorded_at=now,
         discom=prepared.discom,
         account_no=prepared.account_no,
+    )
+
+
+def payment_doc(prepared: _Prepared, payment: Payment, event_id: str, purpose: str) -> PaymentDoc:
+    """What the receipt says, fixed at commit time."""
+    details = payment.details
+    balance = None
+    if prepared.outstanding_paise is not None:
+        balance = max(0, prepared.outstanding_paise - prepared.amount_paise)
+    return PaymentDoc(
+        receipt_no=payment.receipt_no,
+        event_id=event_id,
+        recorded_at=payment.recorded_at,
+        operator_id=prepared.operator_id,
+        discom=prepared.discom,
+        account_no=prepared.account_no,
+        consumer_name=prepared.consumer_name,
+        consumer_name_hi=prepared.consumer_name_hi,
+        bill_month=prepared.bill_month,
+        amount_paise=prepared.amount_paise,
+        mode=details.mode,
+        reference=prepared.reference,
+        cheque_bank=details.bank if isinstance(details, ChequeDetails) else None,
+        cheque_date=details.cheque_date if isinstance(details, ChequeDetails) else None,
+        tendered_paise=details.tendered_paise if isinstance(details, CashDetails) else None,
+        change_paise=payment.change_paise,
+        purpose=purpose,
+        balance_due_paise=balance,
     )
 
 
@@ -239,7 +290,9 @@ def cancel_receipt(
     if len(reason) > 200:
         raise InvalidInput("reason", "must be at most 200 characters")
     row = counter.conn.execute(
-        "SELECT amount_paise, status FROM payments WHERE receipt_no = ?", (receipt_no,)
+        "SELECT amount_paise, status, discom, account_no, mode, recorded_at FROM payments"
+        " WHERE receipt_no = ?",
+        (receipt_no,),
     ).fetchone()
     if row is None:
         raise NotFound(f"receipt {receipt_no!r} was not issued at this counter")
@@ -266,6 +319,19 @@ def cancel_receipt(
             ref=receipt_no,
             detail={"reason": reason},
         )
+        slip = CancellationDoc(
+            receipt_no=receipt_no,
+            event_id=event_id,
+            cancelled_at=now,
+            cancelled_by=supervisor,
+            reason=reason,
+            discom=row[2],
+            account_no=row[3],
+            amount_paise=int(row[0]),
+            mode=row[4],
+            recorded_at=datetime.fromisoformat(row[5]),
+        )
+        queue_slip(counter, slip, now=now)
     return CancelResult(receipt_no=receipt_no, event_id=event_id, amount_paise=int(row[0]))
 
 

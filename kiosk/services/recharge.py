@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.models import Recharge
+from kiosk.printer.documents import RechargeDoc
 from kiosk.services.counter import Counter
 from kiosk.services.operators import require_operator
 from kiosk.services.payments import PaymentRequest, PaymentResult, prepare_payment, write_payment
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, operator_action, validated
 from kiosk.store.consumers import get_by_account
 
@@ -69,4 +71,18 @@ def recharge(counter: Counter, payment: PaymentRequest, *, meter_no: str = "") -
             ref=receipt.receipt_no,
             detail={"amount_paise": receipt.amount_paise},
         )
+        slip = RechargeDoc(
+            receipt_no=receipt.receipt_no,
+            event_id=event_id,
+            recorded_at=now,
+            operator_id=operator_id,
+            discom=discom,
+            account_no=account_no,
+            consumer_name=prepared.consumer_name,
+            meter_no=meter,
+            amount_paise=receipt.amount_paise,
+            mode=receipt.mode,
+            reference=prepared.reference,
+        )
+        queue_slip(counter, slip, now=now)
     return RechargeResult(payment=receipt, event_id=event_id)

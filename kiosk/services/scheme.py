@@ -14,12 +14,14 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import validate_mobile
 from kiosk.domain.models import SchemeRegistration
 from kiosk.domain.relief import CaseType, OptionQuote, ReliefQuote, as_case
+from kiosk.printer.documents import InstalmentPlan, SchemeDoc
 from kiosk.services.counter import Counter
 from kiosk.services.dues import outstanding_paise
 from kiosk.services.errors import NotFound
 from kiosk.services.id_proof import id_proof_for_storage
 from kiosk.services.operators import require_operator
 from kiosk.services.payments import PaymentRequest, PaymentResult, prepare_payment, write_payment
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
 from kiosk.store.consumers import get_by_account
 
@@ -170,4 +172,61 @@ def register_scheme(
             ref=local_no,
             detail={"option": chosen.option, "fee_paise": fee},
         )
+        slip = _scheme_slip(
+            counter,
+            registration,
+            chosen,
+            event_id=event_id,
+            discom=discom,
+            operator_id=operator_id,
+            fee_receipt_no=receipt.receipt_no if receipt else None,
+            now=now,
+        )
+        queue_slip(counter, slip, now=now)
     return SchemeResult(local_no, event_id, chosen, receipt, now)
+
+
+def _scheme_slip(
+    counter: Counter,
+    registration: SchemeRegistration,
+    chosen: OptionQuote,
+    *,
+    event_id: str,
+    discom: str,
+    operator_id: str,
+    fee_receipt_no: str | None,
+    now: datetime,
+) -> SchemeDoc:
+    """The acknowledgement: the option, what is payable and the instalment schedule."""
+    cached = get_by_account(counter.conn, discom, registration.account_no)
+    consumer = cached.snapshot.consumer if cached is not None else None
+    plan = None
+    if chosen.instalments and chosen.monthly_instalment_paise:
+        plan = InstalmentPlan(
+            monthly_paise=chosen.monthly_instalment_paise,
+            count=chosen.instalments,
+            last_paise=chosen.last_instalment_paise or chosen.monthly_instalment_paise,
+        )
+    return SchemeDoc(
+        local_no=registration.registration_no,
+        event_id=event_id,
+        recorded_at=now,
+        operator_id=operator_id,
+        discom=discom,
+        account_no=registration.account_no,
+        consumer_name=consumer.name if consumer else "",
+        consumer_name_hi=consumer.name_hi if consumer else "",
+        scheme_name=counter.scheme.name,
+        scheme_name_hi=counter.scheme.name_hi,
+        case_type=str(registration.case),
+        option=chosen.option,
+        principal_paise=chosen.principal_paise,
+        surcharge_paise=chosen.surcharge_paise,
+        waived_paise=chosen.waived_paise,
+        rebate_paise=chosen.rebate_paise,
+        registration_fee_paise=chosen.registration_fee_paise,
+        payable_paise=chosen.payable_paise,
+        due_by=chosen.due_by,
+        plan=plan,
+        fee_receipt_no=fee_receipt_no,
+    )

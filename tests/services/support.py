@@ -49,6 +49,7 @@ RECORD_TABLES = (
     "recharges",
     "meter_readings",
     "connection_requests",
+    "print_jobs",
 )
 
 
