@@ -15,6 +15,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr, parse_amount
 from kiosk.services.errors import NeedsConfirmation
 from kiosk.services.payments import MODES, PaymentRequest, record_payment
+from kiosk.services.printing import open_spool
 from kiosk.services.runtime import counter_status, open_counter, wire_sync
 
 EXIT_OK = 0
@@ -50,6 +51,9 @@ def add_commands(commands: argparse._SubParsersAction, arg_type, day_type) -> No
         help="record it even though this consumer already paid today",
     )
     pay.add_argument("--json", action="store_true", help="print JSON")
+    pay.add_argument(
+        "--no-print", action="store_true", help="queue the receipt without printing it now"
+    )
 
     sync = commands.add_parser("sync", help="send waiting events to the central and pull changes")
     sync.add_argument("--once", action="store_true", help="one pass, then stop (the default)")
@@ -83,6 +87,7 @@ def run_pay(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> i
     counter = open_counter(settings)
     try:
         result = record_payment(counter, request, confirm_second=args.confirm_second)
+        printed = None if args.no_print else print_waiting_slips(counter)
     except NeedsConfirmation as exc:
         out.write(f"not recorded: {exc.message}\n(add --confirm-second to record it anyway)\n")
         return EXIT_CONFIRM
@@ -95,6 +100,7 @@ def run_pay(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> i
             "amount_paise": result.amount_paise,
             "change_paise": result.change_paise,
             "mode": result.mode,
+            "receipt_printed": None if printed is None else printed.waiting == 0,
         }
         out.write(json.dumps(body) + "\n")
     else:
@@ -103,7 +109,21 @@ def run_pay(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> i
             f"receipt {result.receipt_no}: {format_inr(result.amount_paise)} by {result.mode}"
             f"{change} (provisional until synced)\n"
         )
+        if printed is not None and printed.waiting:
+            out.write(
+                f"receipt not printed yet ({printed.status.detail or printed.status.state}); "
+                "it prints when the printer is back (kiosk receipt reprint for a copy)\n"
+            )
     return EXIT_OK
+
+
+def print_waiting_slips(counter):  # type: ignore[no-untyped-def]
+    """After the commit: print what waits. The payment stands whatever the printer does."""
+    spool = open_spool(counter)
+    try:
+        return spool.print_pending()
+    finally:
+        spool.printer.close()
 
 
 def run_sync(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 import zxingcpp
@@ -74,3 +75,55 @@ def test_a_bad_printer_spec_is_one_line_naming_the_argument(capsys):
     assert main(["printer-test", "--printer", "network:"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--printer" in err and "network:HOST" in err
+
+
+def _counter_config(tmp_path, printer: str) -> str:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[counter]\nid = "CSC-LKO-0001"\nname = "Print test"\ndiscoms = ["MVVNL"]\n'
+        '[operator]\ndefault_id = "op1"\n'
+        f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+        f"[printer]\n{printer}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+PAY = ["pay", "--account", "MVVNL:1234567890", "--amount", "1234.50", "--mode", "cash"]
+
+
+def test_kiosk_pay_prints_the_receipt_after_the_commit(tmp_path):
+    config = _counter_config(tmp_path, f'kind = "file"\nfile_path = "{tmp_path / "p.bin"}"')
+    out = io.StringIO()
+    assert main(["--config", config, *PAY, "--json"], out=out) == 0
+    paid = json.loads(out.getvalue())
+    assert paid["receipt_printed"] is True
+    assert paid["receipt_no"] in text_of((tmp_path / "p.bin").read_bytes())
+
+
+def test_kiosk_pay_with_the_printer_off_keeps_the_payment_and_reprint_prints_later(tmp_path):
+    with TcpPrinter() as tcp:
+        port = tcp.port
+        tcp.stop()
+        config = _counter_config(
+            tmp_path, f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\nwrite_timeout_s = 2'
+        )
+        out = io.StringIO()
+        assert main(["--config", config, *PAY], out=out) == 0
+        receipt_no = out.getvalue().split()[1].rstrip(":")
+        assert "receipt not printed yet" in out.getvalue()
+        tcp.start()
+        out = io.StringIO()
+        assert main(["--config", config, "receipt", "reprint", receipt_no], out=out) == 0
+        assert "printed" in out.getvalue()
+        first, second = tcp.wait_for_jobs(2)
+    # The original waited for the printer and printed first; the reprint says DUPLICATE.
+    assert receipt_no in text_of(first) and "DUPLICATE" not in text_of(first)
+    assert "*** DUPLICATE ***" in text_of(second)
+
+
+def test_reprint_of_an_unknown_receipt_is_one_line_exit_2(tmp_path, capsys):
+    config = _counter_config(tmp_path, 'kind = "dummy"')
+    assert main(["--config", config, "receipt", "reprint", "CSC-LKO-0001-20250101-00009"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "CSC-LKO-0001-20250101-00009" in err
