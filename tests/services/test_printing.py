@@ -15,6 +15,7 @@ from kiosk.services.printing import open_spool, reprint
 from kiosk.services.recharge import recharge
 from kiosk.services.runtime import open_counter
 from kiosk.services.scheme import register_scheme
+from kiosk.services.shifts import print_x_report
 from tests.services.factories import ACCOUNT, DUE, make_snapshot
 from tests.services.support import (
     OPERATOR,
@@ -162,3 +163,31 @@ def test_spool_reopened_after_restart_prints_what_was_left(counter: Counter, con
         assert open_spool(again, printer).print_pending().printed == 1
     finally:
         again.conn.close()
+
+
+def test_x_report_totals_the_open_shift_by_mode_without_cancelled(
+    counter: Counter, consumer: str, supervisor: str
+):
+    first = record_payment(counter, cash(500_00))
+    record_payment(counter, upi(1_234_50), confirm_second=True)
+    cancelled = record_payment(counter, cash(200_00), confirm_second=True)
+    cancel_receipt(counter, cancelled.receipt_no, reason="wrong account", supervisor_id=supervisor)
+    doc = print_x_report(counter, OPERATOR)
+    assert [(t.mode, t.count, t.amount_paise) for t in doc.totals] == [
+        ("cash", 1, 500_00),
+        ("upi", 1, 1_234_50),
+    ]
+    assert (doc.cancelled_count, doc.cancelled_paise) == (1, 200_00)
+    assert doc.expected_cash_paise == 500_00
+    assert doc.first_receipt == first.receipt_no and doc.last_receipt == cancelled.receipt_no
+    assert jobs(counter)[-1][:3] == ("shift_report", f"shift-{doc.shift_id}-X", "original")
+    printer = DummyConnection()
+    open_spool(counter, printer).print_pending()
+    assert "X REPORT" in text_of(printer.jobs[-1])
+
+
+def test_x_report_without_an_open_shift_says_so(counter: Counter):
+    before = db_state(counter)
+    with pytest.raises(NotFound, match="no shift is open"):
+        print_x_report(counter, OPERATOR)
+    assert db_state(counter) == before
