@@ -163,3 +163,18 @@ def test_every_decoded_raster_comes_from_an_image_block():
     layout = Layout((Text("केवल हिंदी"), Text("English only")))
     elements = decode(render(layout, PAPERS[80]).escpos)
     assert [type(e) for e in elements if not isinstance(e, TextLine)][:1] == [Raster]
+
+
+def test_without_raqm_the_counter_says_so_once_and_prints_english(monkeypatch, caplog):
+    monkeypatch.setattr(shaping.features, "check", lambda name: False)
+    shaping.shaping_available.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="kiosk.printer.shaping"):
+            assert shaping.shaping_available() is False
+            assert shaping.shaping_available() is False
+        assert len(caplog.records) == 1
+        assert "English only" in caplog.records[0].getMessage()
+        rendered = render(Layout((Row("Amount", "₹5.00"),)), PAPERS[80])
+        assert not rendered.shaped and "Rs. 5.00" in rendered.text
+    finally:
+        shaping.shaping_available.cache_clear()
