@@ -14,11 +14,10 @@ import argparse
 import statistics
 import time
 
-from kiosk.datafiles import load_discoms
 from kiosk.printer import shaping
 from kiosk.printer.layout import PAPERS
 from kiosk.printer.render import render
-from kiosk.printer.samples import PAYMENT
+from kiosk.printer.samples import PAYMENT, sample_context
 from kiosk.printer.templates import PROVISIONAL, SlipContext, layout_for
 
 TARGET_P50_MS = 50.0
@@ -56,13 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shaping.shaping_available():
         raise SystemExit("raqm is not available: this would measure the English-only fallback")
-    ctx = SlipContext(
-        counter_id="CSC-LKO-0001",
-        counter_name="Jan Seva Kendra, Aminabad",
-        discoms=load_discoms(),
-        upi_payee_vpa="mvvnl.lko@sbi",
-        upi_payee_name="Madhyanchal Vidyut",
-    )
+    ctx = sample_context()
     started = time.perf_counter()
     size = len(build(0, ctx, args.paper))
     cold_ms = (time.perf_counter() - started) * 1000

@@ -18,14 +18,19 @@ class _Doc(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class PaymentDoc(_Doc):
-    kind: Literal["payment"] = "payment"
-    receipt_no: str
+class _Action(_Doc):
+    """What every slip about an operator's action carries."""
+
     event_id: str
     recorded_at: datetime
     operator_id: str
     discom: str
     account_no: str
+
+
+class PaymentDoc(_Action):
+    kind: Literal["payment"] = "payment"
+    receipt_no: str
     consumer_name: str = ""
     consumer_name_hi: str = ""
     bill_month: str | None = None
@@ -54,14 +59,10 @@ class CancellationDoc(_Doc):
     recorded_at: datetime
 
 
-class ComplaintDoc(_Doc):
+class ComplaintDoc(_Action):
     kind: Literal["complaint"] = "complaint"
     local_no: str
-    event_id: str
-    recorded_at: datetime
-    operator_id: str
-    discom: str
-    account_no: str | None = None
+    account_no: str | None = None  # a complaint about a street light has no account
     category: str
     description: str
     mobile_masked: str
@@ -73,14 +74,9 @@ class InstalmentPlan(_Doc):
     last_paise: int
 
 
-class SchemeDoc(_Doc):
+class SchemeDoc(_Action):
     kind: Literal["scheme"] = "scheme"
     local_no: str
-    event_id: str
-    recorded_at: datetime
-    operator_id: str
-    discom: str
-    account_no: str
     consumer_name: str = ""
     consumer_name_hi: str = ""
     scheme_name: str
@@ -98,14 +94,9 @@ class SchemeDoc(_Doc):
     fee_receipt_no: str | None = None
 
 
-class RechargeDoc(_Doc):
+class RechargeDoc(_Action):
     kind: Literal["recharge"] = "recharge"
     receipt_no: str
-    event_id: str
-    recorded_at: datetime
-    operator_id: str
-    discom: str
-    account_no: str
     consumer_name: str = ""
     meter_no: str = ""
     amount_paise: int

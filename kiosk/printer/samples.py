@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from kiosk.datafiles import load_discoms
 from kiosk.printer.documents import (
     CancellationDoc,
     ComplaintDoc,
@@ -14,6 +15,7 @@ from kiosk.printer.documents import (
     SchemeDoc,
     ShiftReportDoc,
 )
+from kiosk.printer.templates import SlipContext
 
 AT = datetime(2025, 12, 15, 6, 30, tzinfo=UTC)  # 12:00 IST
 
@@ -121,3 +123,16 @@ DOCUMENTS = {
     "recharge": RECHARGE,
     "z_report": Z_REPORT,
 }
+
+
+def sample_context(*, hindi: bool = True) -> SlipContext:
+    """The counter the samples come from (tests, the benchmark)."""
+    return SlipContext(
+        counter_id="CSC-LKO-0001",
+        counter_name="Jan Seva Kendra, Aminabad",
+        footer_lines=("Keep this receipt",),
+        discoms=load_discoms(),
+        upi_payee_vpa="mvvnl.lko@sbi",
+        upi_payee_name="Madhyanchal Vidyut",
+        hindi=hindi,
+    )

@@ -130,6 +130,20 @@ class _Slip:
             marks.append(("PROVISIONAL (offline)", "अनंतिम (ऑफ़लाइन)"))
         return marks
 
+    def receipt_head(
+        self,
+        titles: tuple[str, str],
+        doc: PaymentDoc | CancellationDoc | RechargeDoc,
+        sync: SyncMark,
+        duplicate: bool,
+        date_label: tuple[str, str] = ("Date", "दिनांक"),
+    ) -> None:
+        """Title and marks, then what identifies the money: receipt, when, whose account."""
+        self.head(*titles, doc.discom, self.sync_marks(sync, duplicate))
+        self.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
+        self.row(*date_label, _when(doc.recorded_at))
+        self.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+
     def sync_row(self, sync: SyncMark) -> None:
         if sync.confirmed:
             self.row("Central ref", "केंद्रीय सं.", sync.central_ref or "confirmed")
@@ -195,10 +209,7 @@ def payment_receipt(
         "scheme_fee": ("Scheme fee receipt", "योजना पंजीकरण शुल्क रसीद"),
         "recharge": ("Recharge payment", "रिचार्ज भुगतान रसीद"),
     }[doc.purpose]
-    slip.head(*titles, doc.discom, slip.sync_marks(sync, duplicate))
-    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
-    slip.row("Date", "दिनांक", _when(doc.recorded_at))
-    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    slip.receipt_head(titles, doc, sync, duplicate)
     _consumer(slip, doc.consumer_name, doc.consumer_name_hi)
     if doc.bill_month:
         slip.row("Bill month", "बिल माह", doc.bill_month)
@@ -281,10 +292,8 @@ def cancellation_slip(
     doc: CancellationDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
 ) -> Layout:
     slip = _Slip(ctx)
-    slip.head("Receipt cancelled", "रसीद निरस्त", doc.discom, slip.sync_marks(sync, duplicate))
-    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
-    slip.row("Paid on", "भुगतान दिनांक", _when(doc.recorded_at))
-    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    titles = ("Receipt cancelled", "रसीद निरस्त")
+    slip.receipt_head(titles, doc, sync, duplicate, ("Paid on", "भुगतान दिनांक"))
     slip.amount("Amount cancelled", "निरस्त राशि", doc.amount_paise, key=True)
     slip.row("Mode", "माध्यम", MODE_NAMES.get(doc.mode, (doc.mode, ""))[0])
     slip.row("Cancelled on", "निरस्त दिनांक", _when(doc.cancelled_at))
@@ -369,10 +378,7 @@ def recharge_receipt(
     doc: RechargeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
 ) -> Layout:
     slip = _Slip(ctx)
-    slip.head("Prepaid recharge", "प्रीपेड रिचार्ज", doc.discom, slip.sync_marks(sync, duplicate))
-    slip.row("Receipt no", "रसीद सं.", doc.receipt_no, key=True)
-    slip.row("Date", "दिनांक", _when(doc.recorded_at))
-    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    slip.receipt_head(("Prepaid recharge", "प्रीपेड रिचार्ज"), doc, sync, duplicate)
     if doc.consumer_name:
         slip.row("Name", "नाम", doc.consumer_name)
     if doc.meter_no:

@@ -12,24 +12,16 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from kiosk.datafiles import load_discoms
 from kiosk.printer.layout import PAPERS
 from kiosk.printer.preview import preview_image
 from kiosk.printer.render import render
-from kiosk.printer.samples import PAYMENT
+from kiosk.printer.samples import PAYMENT, sample_context
 from kiosk.printer.templates import PROVISIONAL, SlipContext, layout_for
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 MAX_CHANGED_SHARE = 0.002  # 0.2 % of the pixels
 
-CONTEXT = SlipContext(
-    counter_id="CSC-LKO-0001",
-    counter_name="Jan Seva Kendra, Aminabad",
-    footer_lines=("Keep this receipt",),
-    discoms=load_discoms(),
-    upi_payee_vpa="mvvnl.lko@sbi",
-    upi_payee_name="Madhyanchal Vidyut",
-)
+CONTEXT = sample_context()
 
 
 def changed_share(a: Image.Image, b: Image.Image) -> float:

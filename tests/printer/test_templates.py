@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 
-from kiosk.datafiles import load_discoms
 from kiosk.domain.money import amount_in_words_en, amount_in_words_hi
 from kiosk.printer.escpos_decode import rasters, text_of
 from kiosk.printer.layout import PAPERS
 from kiosk.printer.render import render
-from kiosk.printer.samples import DOCUMENTS, PAYMENT, SCHEME, Z_REPORT
+from kiosk.printer.samples import DOCUMENTS, PAYMENT, SCHEME, Z_REPORT, sample_context
 from kiosk.printer.templates import (
     PROVISIONAL,
     SlipContext,
@@ -19,14 +18,7 @@ from kiosk.printer.templates import (
     verification_payload,
 )
 
-CONTEXT = SlipContext(
-    counter_id="CSC-LKO-0001",
-    counter_name="Jan Seva Kendra, Aminabad",
-    footer_lines=("Keep this receipt",),
-    discoms=load_discoms(),
-    upi_payee_vpa="mvvnl.lko@sbi",
-    upi_payee_name="Madhyanchal Vidyut",
-)
+CONTEXT = sample_context()
 ENGLISH = SlipContext(**{**CONTEXT.__dict__, "hindi": False})
 
 
