@@ -231,6 +231,8 @@ def _demo_preview(out: TextIO) -> int:
         "  kiosk --config kiosk.toml pay --account MVVNL:1234567890 --amount 1234.50 "
         "--mode cash\n"
         "  kiosk --config kiosk.toml sync; kiosk --config kiosk.toml status\n"
+        "  kiosk receipt sample --paper 58 --out receipt.bin --png receipt.png\n"
+        "  kiosk printer-test --printer network:192.168.1.50\n"
     )
     return EXIT_OK
 
