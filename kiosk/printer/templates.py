@@ -233,7 +233,7 @@ def payment_receipt(
     slip.row("Operator", "संचालक", doc.operator_id)
     slip.sync_row(sync)
     if doc.balance_due_paise is not None:
-        slip.row("Balance due", "शेष देय", slip.money(doc.balance_due_paise))
+        slip.amount("Balance due", "शेष देय", doc.balance_due_paise)
     slip.add(Feed())
     _verification(
         slip, doc.receipt_no, doc.discom, doc.account_no, doc.amount_paise, doc.recorded_at
@@ -354,7 +354,7 @@ def scheme_ack(
     slip.row("Surcharge", "सरचार्ज", slip.money(doc.surcharge_paise))
     slip.row("Surcharge waived", "सरचार्ज माफ़", slip.money(doc.waived_paise))
     slip.row("Rebate on principal", "मूल पर छूट", slip.money(doc.rebate_paise))
-    slip.row("Registration fee", "पंजीकरण शुल्क", slip.money(doc.registration_fee_paise))
+    slip.amount("Registration fee", "पंजीकरण शुल्क", doc.registration_fee_paise)
     if doc.fee_receipt_no:
         slip.row("Fee receipt", "शुल्क रसीद", doc.fee_receipt_no)
     slip.amount("Payable", "देय राशि", doc.payable_paise, key=True)
@@ -440,10 +440,10 @@ def shift_report(doc: ShiftReportDoc, ctx: SlipContext, *, duplicate: bool = Fal
             )
         )
     slip.add(Line())
-    slip.row("Expected cash", "अपेक्षित नकद", slip.money(doc.expected_cash_paise), bold=True)
+    slip.amount("Expected cash", "अपेक्षित नकद", doc.expected_cash_paise)
     if doc.report == "Z":
         if doc.counted_cash_paise is not None:
-            slip.row("Counted cash", "गिना गया नकद", slip.money(doc.counted_cash_paise))
+            slip.amount("Counted cash", "गिना गया नकद", doc.counted_cash_paise)
         if doc.variance_paise is not None:
             sign = "+" if doc.variance_paise > 0 else ("-" if doc.variance_paise < 0 else "")
             slip.row("Variance", "अंतर", sign + slip.money(abs(doc.variance_paise)), bold=True)

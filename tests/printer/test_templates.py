@@ -125,3 +125,20 @@ def test_x_report_is_read_only_and_has_no_count():
     assert "X REPORT" in text
     assert "Counted cash" not in text
     assert "the shift stays open" in text
+
+
+@pytest.mark.parametrize(
+    ("doc", "paise"),
+    [
+        (PAYMENT, PAYMENT.amount_paise),
+        (PAYMENT, PAYMENT.balance_due_paise),
+        (SCHEME, SCHEME.payable_paise),
+        (SCHEME, SCHEME.registration_fee_paise),
+        (Z_REPORT, Z_REPORT.expected_cash_paise),
+        (Z_REPORT, Z_REPORT.counted_cash_paise),
+    ],
+)
+def test_the_amounts_that_matter_are_in_words_in_both_languages(doc, paise):
+    text = " ".join(printed(doc).text.split())
+    assert amount_in_words_en(paise).capitalize()[:30] in text
+    assert amount_in_words_hi(paise) in text
