@@ -103,6 +103,21 @@ def _newest_per_key(snapshots: Iterable[ConsumerSnapshot]) -> list[ConsumerSnaps
     return list(newest.values())
 
 
+# 1 when the cached snapshot's bill and consumption (as SQLite renders them) are those of
+# the new snapshot: their rows in bills and consumption are already right, so only the
+# consumers row is written. A payment changes only the recent payments, so a sync after a
+# busy day skips most of the work. Both texts go through the same SQLite rendering, so
+# equal text is equal content; a cached text that is not JSON counts as changed (a
+# re-sync is what repairs a damaged row).
+_CHILDREN_UNCHANGED = """
+SELECT CASE WHEN json_valid(snapshot) THEN
+    json_extract(snapshot, '$.bill', '$.consumption')
+        IS json_extract(?, '$.bill', '$.consumption')
+ELSE 0 END
+FROM consumers WHERE discom = ? AND account_no = ?
+"""
+
+
 def _write_batch(conn: sqlite3.Connection, batch: Sequence[ConsumerSnapshot], cached: str) -> int:
     consumer_rows = []
     bill_rows = []
@@ -111,7 +126,7 @@ def _write_batch(conn: sqlite3.Connection, batch: Sequence[ConsumerSnapshot], ca
     for snap in batch:
         c = snap.consumer
         updated = utc_text(snap.updated_at)
-        key = {"discom": c.discom, "account_no": c.account_no, "updated": updated}
+        snapshot_json = snap.model_dump_json()
         consumer_rows.append(
             (
                 c.discom,
@@ -125,11 +140,15 @@ def _write_batch(conn: sqlite3.Connection, batch: Sequence[ConsumerSnapshot], ca
                 c.meter_type,
                 c.division,
                 c.status,
-                snap.model_dump_json(),
+                snapshot_json,
                 updated,
                 cached,
             )
         )
+        same = conn.execute(_CHILDREN_UNCHANGED, (snapshot_json, c.discom, c.account_no)).fetchone()
+        if same is not None and same[0] == 1:
+            continue
+        key = {"discom": c.discom, "account_no": c.account_no, "updated": updated}
         if snap.bill is not None:
             b = snap.bill
             bill_rows.append(

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.domain.snapshot import PaymentSummary
 from kiosk.store import consumers as cs
 from kiosk.store.db import open_database, transaction
 from kiosk.store.errors import StoreError
@@ -359,3 +360,70 @@ def test_name_search_starts_from_the_full_text_index(conn, three, discom):
     assert on_consumers, plan
     assert all("INTEGER PRIMARY KEY (rowid=?)" in step for step in on_consumers), plan
     assert not any(step.split()[:2] in (["SCAN", "c"], ["SCAN", "d"]) for step in plan), plan
+
+
+def _children(conn: sqlite3.Connection) -> tuple[list[tuple], list[tuple]]:
+    bills = rows(conn, "SELECT bill_no, month, units, current_paise, issued_on FROM bills")
+    months = rows(conn, "SELECT month, units FROM consumption ORDER BY month")
+    return bills, months
+
+
+def test_a_new_payment_rewrites_only_the_consumers_row(conn):
+    first = make_snapshot()
+    cs.upsert_snapshots(conn, [first], cached_at=CACHED_AT)
+    before = _children(conn)
+    paid = first.model_copy(
+        update={
+            "recent_payments": [
+                PaymentSummary(
+                    receipt_no="CSC-LKO-0001-20260115-00001",
+                    paid_on=UPDATED_AT.date(),
+                    amount_paise=50_000,
+                    mode="upi",
+                ),
+                *first.recent_payments,
+            ],
+            "updated_at": UPDATED_AT + timedelta(hours=1),
+        }
+    )
+    # A clobbered child row stays clobbered: proof that bills and consumption were not
+    # touched when the new snapshot has the same bill and consumption.
+    conn.execute("UPDATE consumption SET units = 1 WHERE month = '2025-12'")
+    assert cs.upsert_snapshots(conn, [paid], cached_at=CACHED_AT + timedelta(hours=1)) == 1
+    assert cs.get_by_account(conn, "MVVNL", "1234567890").snapshot == paid
+    assert _children(conn)[0] == before[0]
+    assert ("2025-12", 1) in _children(conn)[1]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"bill": make_bill(units=143)},
+        {"bill": None},
+        {"consumption": make_consumption(7, last="2026-01")},
+        {"consumption": make_consumption(base=121)},
+    ],
+    ids=["bill units", "no bill", "a new month", "one month's units"],
+)
+def test_a_changed_bill_or_consumption_rewrites_them(conn, change):
+    cs.upsert_snapshots(conn, [make_snapshot()], cached_at=CACHED_AT)
+    newer = make_snapshot(updated_at=UPDATED_AT + timedelta(days=1), **change)
+    cs.upsert_snapshots(conn, [newer], cached_at=CACHED_AT + timedelta(days=1))
+    assert cs.get_by_account(conn, "MVVNL", "1234567890").snapshot == newer
+    months = [(m.month, m.units) for m in newer.consumption]
+    assert _children(conn)[1] == months
+    if newer.bill is not None:
+        bill = newer.bill
+        assert rows(
+            conn, "SELECT units, current_paise FROM bills WHERE bill_no = ?", bill.bill_no
+        ) == [(bill.units, bill.current_paise)]
+
+
+def test_a_damaged_cached_row_is_repaired_by_the_next_snapshot(conn):
+    cs.upsert_snapshots(conn, [make_snapshot()], cached_at=CACHED_AT)
+    conn.execute("UPDATE consumers SET snapshot = '{not json'")
+    conn.execute("DELETE FROM consumption")
+    newer = make_snapshot(updated_at=UPDATED_AT + timedelta(hours=1))
+    assert cs.upsert_snapshots(conn, [newer], cached_at=CACHED_AT) == 1
+    assert cs.get_by_account(conn, "MVVNL", "1234567890").snapshot == newer
+    assert _children(conn)[1] == [(m.month, m.units) for m in newer.consumption]
