@@ -321,11 +321,15 @@ def consumer(request: Request, counter: Counter, discom: str, account_no: str) -
 )
 def events_batch(
     request: Request, counter: Counter, batch: Annotated[BatchRequest, Body()]
-) -> JSONResponse:
+) -> Response:
     now = server_now(request)
     outcome = ingest_batch(central_of(request).db, batch.events, counter, now)
     reply = BatchResponse(server_time=now, results=outcome.results)
-    return JSONResponse(reply.model_dump(mode="json"), status_code=422 if outcome.conflict else 200)
+    return Response(
+        reply.model_dump_json(),
+        status_code=422 if outcome.conflict else 200,
+        media_type="application/json",
+    )
 
 
 @router.get(

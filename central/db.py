@@ -279,9 +279,13 @@ class CentralDB:
                 conn.execute(statement)
         return added
 
-    def update_snapshot(self, conn: sqlite3.Connection, snapshot: dict[str, Any]) -> int:
-        """Store a changed snapshot under the next seq (so the changes feed sends it again)."""
-        seq = self.next_value(conn, "consumer")
+    def update_snapshot(
+        self, conn: sqlite3.Connection, snapshot: dict[str, Any], seq: int | None = None
+    ) -> int:
+        """Store a changed snapshot under a new seq (so the changes feed sends it again):
+        ``seq``, taken by the caller from the ``consumer`` sequence, or the next one."""
+        if seq is None:
+            seq = self.next_value(conn, "consumer")
         consumer = snapshot["consumer"]
         conn.execute(
             "UPDATE consumers SET snapshot = ?, mobile = ?, seq = ?"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from central.auth import CounterAuth
@@ -139,6 +140,7 @@ def ingest_batch(
             result = applier.apply(item)
             conflict = conflict or result.code == "event_id_conflict"
             results.append(result)
+        applier.finish()
     return BatchOutcome(results, conflict)
 
 
@@ -149,7 +151,11 @@ def _rejected(event_id: str, code: str, reason: str, received_at: datetime) -> E
 
 
 class _Applier:
-    """Applies checked events inside one open write transaction."""
+    """Applies checked events inside one open write transaction, then :meth:`finish`.
+
+    The sequences a batch takes are counted in memory: each is read once and stored
+    once, by :meth:`finish`, before the transaction commits.
+    """
 
     def __init__(
         self, db: CentralDB, conn: sqlite3.Connection, counter: CounterAuth, received_at: datetime
@@ -159,6 +165,7 @@ class _Applier:
         self.counter = counter
         self.received_at = received_at
         self.received_text = wire_time(received_at)
+        self._sequences: dict[str, int] = {}
         self.handlers: dict[type[BaseModel], Callable[[Any], dict[str, str]]] = {
             Payment: self._payment,
             ReceiptCancelled: self._cancellation,
@@ -216,7 +223,22 @@ class _Applier:
     # --- helpers -----------------------------------------------------------------------
 
     def _next(self, name: str) -> int:
-        return self.db.next_value(self.conn, name)
+        value = self._sequences.get(name)
+        if value is None:
+            row = self.conn.execute("SELECT value FROM sequences WHERE name = ?", (name,))
+            found = row.fetchone()
+            if found is None:
+                raise KeyError(f"no sequence {name!r}")
+            value = int(found[0])
+        self._sequences[name] = value + 1
+        return value + 1
+
+    def finish(self) -> None:
+        """Store the sequences this batch took."""
+        self.conn.executemany(
+            "UPDATE sequences SET value = ? WHERE name = ?",
+            [(value, name) for name, value in self._sequences.items()],
+        )
 
     def _consumer(self, discom: str | None, account_no: str) -> dict[str, Any] | None:
         """The stored snapshot; without a discom, the account's (this counter's discoms first)."""
@@ -225,14 +247,14 @@ class _Applier:
                 "SELECT snapshot FROM consumers WHERE discom = ? AND account_no = ?",
                 (discom, account_no),
             ).fetchone()
-            return None if row is None else json.loads(row[0])
+            return None if row is None else _loads(row[0])
         rows = self.conn.execute(
             "SELECT discom, snapshot FROM consumers WHERE account_no = ? ORDER BY discom",
             (account_no,),
         ).fetchall()
         mine = [row for row in rows if self.counter.may_read(row["discom"])]
         chosen = (mine or rows or [None])[0]
-        return None if chosen is None else json.loads(chosen["snapshot"])
+        return None if chosen is None else _loads(chosen["snapshot"])
 
     def _prefix(self, snapshot: dict[str, Any] | None) -> str:
         if snapshot is not None:
@@ -243,7 +265,7 @@ class _Applier:
 
     def _save(self, snapshot: dict[str, Any]) -> None:
         snapshot["updated_at"] = self.received_text
-        self.db.update_snapshot(self.conn, snapshot)
+        self.db.update_snapshot(self.conn, snapshot, self._next("consumer"))
 
     # --- one handler per event type ----------------------------------------------------
 
@@ -494,6 +516,11 @@ class _Applier:
             ),
         )
         return {"application_no": number}
+
+
+def _loads(snapshot_json: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = pydantic_core.from_json(snapshot_json)
+    return loaded
 
 
 @dataclass(frozen=True)
