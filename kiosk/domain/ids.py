@@ -52,15 +52,15 @@ def validate_account_number(text: str, discom: Discom | None = None) -> str:
     """
     lengths: Iterable[int] = discom.account_lengths if discom else (10, 12)
     value = _compact(text)
+    if value and _DIGITS.fullmatch(value) and len(value) in lengths:
+        return value  # the usual case: no message to build
     allowed = " or ".join(str(n) for n in sorted(lengths))
     where = f" for {discom.code}" if discom else ""
     if not value:
         raise InvalidInput("account number", f"is empty: type the {allowed}-digit number")
     if not _DIGITS.fullmatch(value):
         raise InvalidInput("account number", f"must contain only digits, got {text!r}")
-    if len(value) not in set(lengths):
-        raise InvalidInput("account number", f"must be {allowed} digits{where}, got {len(value)}")
-    return value
+    raise InvalidInput("account number", f"must be {allowed} digits{where}, got {len(value)}")
 
 
 def validate_mobile(text: str) -> str:
