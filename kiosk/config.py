@@ -141,6 +141,8 @@ class CentralSettings(Section):
     connect_timeout_s: Annotated[float, Field(gt=0, le=60)] = 5.0
     read_timeout_s: Annotated[float, Field(gt=0, le=300)] = 15.0
     batch_size: Annotated[int, Field(ge=1, le=500)] = 50
+    # A backlog goes in batches that double while the central answers quickly, up to this.
+    max_batch_size: Annotated[int, Field(ge=1, le=500)] = 500
     sync_interval_s: Annotated[int, Field(ge=5, le=3600)] = 30
     allow_insecure_http: bool = False
 

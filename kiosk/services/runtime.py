@@ -5,7 +5,6 @@ The CLI, the app and the tests all start a counter through here, so they cannot 
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 import time
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import ValidationError
 
 from kiosk.config import KioskSettings
 from kiosk.domain.snapshot import ConsumerSnapshot
@@ -26,8 +24,6 @@ from kiosk.store.consumers import upsert_snapshots
 from kiosk.store.db import connect, open_database
 from offline_queue import outbox
 from offline_queue.engine import SyncEngine
-
-log = logging.getLogger("kiosk.sync")
 
 DATABASE_NAME = "kiosk.db"
 
@@ -47,17 +43,10 @@ def open_counter(
     return Counter(conn=db.conn, settings=settings, clock=clock, entropy=entropy)
 
 
-def apply_consumer_changes(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
-    """Store a page of the central's consumer changes; a bad record is skipped, not fatal."""
-    good: list[ConsumerSnapshot] = []
-    for record in records:
-        try:
-            good.append(ConsumerSnapshot.model_validate(record))
-        except ValidationError as exc:
-            log.warning(
-                "skipped a consumer record from the central (%d problems)", exc.error_count()
-            )
-    upsert_snapshots(conn, good, cached_at=datetime.now(UTC))
+def apply_consumer_changes(conn: sqlite3.Connection, records: list[ConsumerSnapshot]) -> None:
+    """Store a page of the central's consumer changes (the engine validated each record,
+    skipping a bad one)."""
+    upsert_snapshots(conn, records, cached_at=datetime.now(UTC))
 
 
 # Which reference of a synced event is the central's number for which local record.
@@ -114,12 +103,14 @@ def wire_sync(
         base_url=central.url,
         token=token,
         batch_size=central.batch_size,
+        max_batch_size=central.max_batch_size,
         interval_s=central.sync_interval_s,
         connect_timeout_s=central.connect_timeout_s,
         read_timeout_s=central.read_timeout_s,
         backoff_base_s=backoff_base_s,
         backoff_cap_s=backoff_cap_s,
         apply_changes=apply_consumer_changes,
+        record_model=ConsumerSnapshot,
         on_synced=record_central_numbers,
         transport=transport,
         clock=clock,
