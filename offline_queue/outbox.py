@@ -61,8 +61,13 @@ class OutboxEvent:
     seq: int
     event_id: str
     type: str
-    body: dict[str, Any]
+    body_json: str  # the event as enqueued: compact JSON, sent as it is
     attempts: int
+
+    @property
+    def body(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.body_json)
+        return parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +149,7 @@ def claim(
             "UPDATE outbox SET claimed_until = ? WHERE seq = ?",
             [(now + lease_s, row[0]) for row in rows],
         )
-    return [OutboxEvent(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+    return [OutboxEvent(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
