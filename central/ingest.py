@@ -139,6 +139,7 @@ def ingest_batch(
         conflict = False
         with db.write() as conn:
             applier = _Applier(db, conn, counter, received_at)
+            applier.look_ahead(checked)
             for item in checked:
                 result = applier.apply(item)
                 conflict = conflict or result.code == "event_id_conflict"
@@ -175,7 +176,9 @@ class _Applier:
     """Applies checked events inside one open write transaction, then :meth:`finish`.
 
     The sequences a batch takes are counted in memory: each is read once and stored
-    once, by :meth:`finish`, before the transaction commits.
+    once, by :meth:`finish`, before the transaction commits. :meth:`look_ahead` notes
+    which of the batch's event ids and receipt numbers the database already has, so the
+    per-event lookups run only where they can find something.
     """
 
     def __init__(
@@ -187,6 +190,12 @@ class _Applier:
         self.received_at = received_at
         self.received_text = wire_time(received_at)
         self._sequences: dict[str, int] = {}
+        # Supersets, kept up to date as the batch goes: the event ids stored, this
+        # counter's receipt numbers with a payment, and those with a cancellation that
+        # waits for its payment. Not in the set: the lookup would find nothing.
+        self._known_events: set[str] = set()
+        self._paid_receipts: set[str] = set()
+        self._pending_cancellations: set[str] = set()
         self.handlers: dict[type[BaseModel], Callable[[Any], dict[str, str]]] = {
             Payment: self._payment,
             ReceiptCancelled: self._cancellation,
@@ -197,6 +206,38 @@ class _Applier:
             ConnectionRequest: self._connection,
         }
 
+    def look_ahead(self, checked: Sequence[Checked]) -> None:
+        """One query each for the batch: which event ids and receipts are known."""
+        keys = [item.key for item in checked if item.key]
+        receipts = [
+            item.payload.receipt_no for item in checked if isinstance(item.payload, Payment)
+        ]
+        self._known_events = self._found(
+            "SELECT event_id FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
+            keys,
+        )
+        if not receipts:
+            return
+        self._paid_receipts = self._found(
+            "SELECT receipt_no FROM payments"
+            " WHERE receipt_no IN (SELECT value FROM json_each(?)) AND counter_id = ?",
+            receipts,
+            self.counter.counter_id,
+        )
+        self._pending_cancellations = self._found(
+            "SELECT receipt_no FROM cancellations"
+            " WHERE receipt_no IN (SELECT value FROM json_each(?)) AND counter_id = ?"
+            " AND payment_ref IS NULL",
+            receipts,
+            self.counter.counter_id,
+        )
+
+    def _found(self, sql: str, values: list[str], *params: str) -> set[str]:
+        """The first column of ``sql`` run with ``values`` as a JSON array, then ``params``."""
+        if not values:
+            return set()
+        return {str(row[0]) for row in self.conn.execute(sql, (dumps(values), *params))}
+
     def apply(self, item: Checked) -> EventResult:
         envelope = item.envelope
         if envelope is None or item.code == "counter_mismatch":
@@ -204,9 +245,11 @@ class _Applier:
                 item.event_id, item.code or "malformed", item.reason or "", self.received_at
             )
         digest = event_hash(item.raw)
-        stored = self.conn.execute(
-            "SELECT payload_sha256, result FROM events WHERE event_id = ?", (item.key,)
-        ).fetchone()
+        stored = None
+        if item.key in self._known_events:
+            stored = self.conn.execute(
+                "SELECT payload_sha256, result FROM events WHERE event_id = ?", (item.key,)
+            ).fetchone()
         if stored is not None:
             if stored["payload_sha256"] != digest:
                 return _rejected(
@@ -239,6 +282,7 @@ class _Applier:
                 result.model_dump_json(),
             ),
         )
+        self._known_events.add(item.key)
         return result
 
     # --- helpers -----------------------------------------------------------------------
@@ -298,10 +342,13 @@ class _Applier:
         refs = {"central_ref": central_ref}
         day = ist_day(payment.recorded_at).isoformat()
         counter_id = event.envelope.counter_id
-        if self.conn.execute(
-            "SELECT 1 FROM payments WHERE receipt_no = ? AND counter_id = ?",
-            (payment.receipt_no, counter_id),
-        ).fetchone():
+        if (
+            payment.receipt_no in self._paid_receipts
+            and self.conn.execute(
+                "SELECT 1 FROM payments WHERE receipt_no = ? AND counter_id = ?",
+                (payment.receipt_no, counter_id),
+            ).fetchone()
+        ):
             refs["duplicate_receipt"] = "1"
         # Only a bill payment can overpay: a scheme fee or a recharge is never a credit.
         for_bill = payment.purpose == "bill"
@@ -311,11 +358,13 @@ class _Applier:
                 refs["credit"] = "1"
         elif for_bill and self._bill_already_paid(snapshot):
             refs["credit"] = "1"
-        pending = self.conn.execute(
-            "SELECT id FROM cancellations WHERE receipt_no = ? AND counter_id = ?"
-            " AND payment_ref IS NULL ORDER BY id LIMIT 1",
-            (payment.receipt_no, counter_id),
-        ).fetchone()
+        pending = None
+        if payment.receipt_no in self._pending_cancellations:
+            pending = self.conn.execute(
+                "SELECT id FROM cancellations WHERE receipt_no = ? AND counter_id = ?"
+                " AND payment_ref IS NULL ORDER BY id LIMIT 1",
+                (payment.receipt_no, counter_id),
+            ).fetchone()
         if pending is not None:
             refs["cancelled"] = "1"
             self.conn.execute(
@@ -343,6 +392,7 @@ class _Applier:
                 int(pending is not None),
             ),
         )
+        self._paid_receipts.add(payment.receipt_no)
         if snapshot is not None and pending is None and for_bill:
             entry = {
                 "receipt_no": payment.receipt_no,
@@ -405,6 +455,8 @@ class _Applier:
                 None if payment is None else payment["central_ref"],
             ),
         )
+        if payment is None:
+            self._pending_cancellations.add(cancel.receipt_no)
         return refs
 
     def _forget_payment(self, discom: str, account_no: str, receipt_no: str) -> None:

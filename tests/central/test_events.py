@@ -200,6 +200,26 @@ def test_a_cancellation_that_arrives_first_cancels_the_payment_when_it_comes(api
     assert (summary(api)["payments"], summary(api)["cancelled"]) == (0, 1)
 
 
+def test_a_cancellation_first_in_the_same_batch_cancels_its_payment(api, demo_snapshots):
+    c = first(demo_snapshots, has_bill=True).consumer
+    pay = payment(c.account_no, c.discom, 3_000)
+    _, reply = post(api, [event(cancellation(pay.receipt_no)), event(pay)])
+    assert reply.results[0].refs["unknown_receipt"] == "1"
+    assert reply.results[1].refs["cancelled"] == "1"
+    assert (summary(api)["payments"], summary(api)["cancelled"]) == (0, 1)
+
+
+def test_a_receipt_number_sent_again_is_flagged_in_the_same_batch_and_later(api, demo_snapshots):
+    c = first(demo_snapshots, has_bill=True).consumer
+    receipt = "CSC-LKO-0001-20251215-00042"
+    pays = [payment(c.account_no, c.discom, 1_000 + i, receipt=receipt) for i in range(3)]
+    _, reply = post(api, [event(pays[0]), event(pays[1])])
+    later = one(api, event(pays[2]))
+    flags = [r.refs.get("duplicate_receipt") for r in [*reply.results, later]]
+    assert flags == [None, "1", "1"]
+    assert all(r.status == "accepted" for r in [*reply.results, later])
+
+
 def test_a_counter_cannot_cancel_another_counters_receipt(api, demo_snapshots):
     c = first(demo_snapshots, has_bill=True, discom="DVVNL").consumer
     pay = payment(c.account_no, c.discom, 3_000)
