@@ -134,17 +134,23 @@ def ingest_batch(
 ) -> BatchOutcome:
     """Validate every event, then apply them all in ONE transaction (all or nothing)."""
     with _cyclic_gc_paused():
-        checked = [check_event(raw, counter) for raw in events]
-        results: list[EventResult] = []
-        conflict = False
-        with db.write() as conn:
-            applier = _Applier(db, conn, counter, received_at)
-            applier.look_ahead(checked)
-            for item in checked:
-                result = applier.apply(item)
-                conflict = conflict or result.code == "event_id_conflict"
-                results.append(result)
-            applier.finish()
+        return _ingest(db, events, counter, received_at)
+
+
+def _ingest(
+    db: CentralDB, events: Sequence[dict[str, Any]], counter: CounterAuth, received_at: datetime
+) -> BatchOutcome:
+    checked = [check_event(raw, counter) for raw in events]
+    results: list[EventResult] = []
+    conflict = False
+    with db.write() as conn:
+        applier = _Applier(db, conn, counter, received_at)
+        applier.look_ahead(checked)
+        for item in checked:
+            result = applier.apply(item)
+            conflict = conflict or result.code == "event_id_conflict"
+            results.append(result)
+        applier.finish()
     return BatchOutcome(results, conflict)
 
 
@@ -154,8 +160,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
     A batch of 500 keeps thousands of small objects alive to its end, which made full
     collections walk the whole heap mid-batch; they hold no reference cycles and go by
-    reference counting. The collector resumes as it was (it stays off if something else
-    turned it off; with concurrent batches it is back on when the first one ends).
+    reference counting when :func:`_ingest` returns, before the collector resumes, as it
+    was (it stays off if something else turned it off; with concurrent batches it is
+    back on when the first one ends).
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -380,15 +380,19 @@ class SyncEngine:
             if response.status_code != 200:
                 self._fail(conn, [], _refusal(response), response)
             with _cyclic_gc_paused():
-                page = self._store_changes(conn, response)
-            pulled += len(page.records)
+                count, next_cursor, has_more = self._store_changes(conn, response)
+            pulled += count
             self._succeeded()
-            if not page.has_more or page.next_cursor == cursor:
+            if not has_more or next_cursor == cursor:
                 break
         return pulled
 
-    def _store_changes(self, conn: sqlite3.Connection, response: _Reply) -> ChangesResponse:
-        """Read one page of changes and store it with its cursor, in one transaction."""
+    def _store_changes(self, conn: sqlite3.Connection, response: _Reply) -> tuple[int, str, bool]:
+        """Read one page of changes and store it with its cursor, in one transaction.
+
+        Returns the number of records, the next cursor and whether more follow; the page
+        itself is gone when this returns (before the collector resumes).
+        """
         assert self._apply_changes is not None
         try:
             page = self._read_changes(response.content)
@@ -403,7 +407,7 @@ class SyncEngine:
             log.exception("consumer changes could not be stored")
             self._fail(None, [], "the central sent consumer data that could not be stored", None)
         conn.execute("COMMIT")
-        return page
+        return len(page.records), page.next_cursor, page.has_more
 
     def _read_changes(self, content: bytes) -> ChangesResponse:
         """The page; with a ``record_model``, its records validated, a bad one skipped.
