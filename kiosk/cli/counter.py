@@ -13,6 +13,8 @@ from typing import TextIO
 from kiosk.config import KioskSettings
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr, parse_amount
+from kiosk.printer.spool import SpoolReport
+from kiosk.services.counter import Counter
 from kiosk.services.errors import NeedsConfirmation
 from kiosk.services.payments import MODES, PaymentRequest, record_payment
 from kiosk.services.printing import open_spool
@@ -117,7 +119,7 @@ def run_pay(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> i
     return EXIT_OK
 
 
-def print_waiting_slips(counter):  # type: ignore[no-untyped-def]
+def print_waiting_slips(counter: Counter) -> SpoolReport:
     """After the commit: print what waits. The payment stands whatever the printer does."""
     spool = open_spool(counter)
     try:

@@ -19,7 +19,7 @@ from kiosk.printer.preview import write_preview
 from kiosk.printer.render import render
 from kiosk.printer.samples import PAYMENT
 from kiosk.printer.templates import PROVISIONAL, layout_for
-from kiosk.services.printing import open_spool, reprint, slip_context, test_page_bytes
+from kiosk.services.printing import open_spool, printer_test_bytes, reprint, slip_context
 from kiosk.services.runtime import open_counter
 
 EXIT_OK = 0
@@ -63,7 +63,7 @@ def run_printer_test(args: argparse.Namespace, out: TextIO) -> int:
             printer = parse_printer_spec(args.printer)
         except ValueError as exc:
             raise InvalidInput("--printer", str(exc).removeprefix("--printer: ")) from None
-    rendered = test_page_bytes(settings, printer, datetime.now(UTC))
+    rendered = printer_test_bytes(settings, printer, datetime.now(UTC))
     if args.png:
         write_preview(rendered.escpos, rendered.paper, args.png)
     connection = open_connection(printer)

@@ -129,7 +129,7 @@ class ShiftReportDoc(_Doc):
     last_receipt: str | None = None
 
 
-class TestPageDoc(_Doc):
+class PrinterTestDoc(_Doc):
     kind: Literal["test_page"] = "test_page"
     printed_at: datetime
     printer: str
@@ -142,7 +142,7 @@ Document = Annotated[
     | SchemeDoc
     | RechargeDoc
     | ShiftReportDoc
-    | TestPageDoc,
+    | PrinterTestDoc,
     Field(discriminator="kind"),
 ]
 DOCUMENT = TypeAdapter(Document)

@@ -29,10 +29,10 @@ from kiosk.printer.documents import (
     ComplaintDoc,
     Document,
     PaymentDoc,
+    PrinterTestDoc,
     RechargeDoc,
     SchemeDoc,
     ShiftReportDoc,
-    TestPageDoc,
 )
 from kiosk.printer.layout import DOTS_PER_MM, Block, Feed, Layout, Paper, Picture, QrCode, Row, Text
 from kiosk.printer.layout import Rule as Line
@@ -177,13 +177,17 @@ def _account(discom: str, account_no: str | None) -> str:
     return f"{discom} {account_no}" if account_no else discom
 
 
-def verification_payload(receipt_no: str, discom: str, account_no: str, paise: int, at: datetime):
+def verification_payload(
+    receipt_no: str, discom: str, account_no: str, paise: int, at: datetime
+) -> str:
     """Compact text an office scanner reads: receipt, account, amount, date-time (IST)."""
     moment = at.astimezone(IST).strftime("%Y-%m-%dT%H:%M%z")
     return f"RCPT:{receipt_no};ACC:{discom}-{account_no};AMT:{to_decimal(paise):.2f};DT:{moment}"
 
 
-def _verification(slip: _Slip, receipt_no: str, discom: str, account_no: str, paise, at) -> None:
+def _verification(
+    slip: _Slip, receipt_no: str, discom: str, account_no: str, paise: int, at: datetime
+) -> None:
     slip.add(
         QrCode(
             verification_payload(receipt_no, discom, account_no, paise, at),
@@ -289,7 +293,7 @@ def upi_request(
 
 
 def cancellation_slip(
-    doc: CancellationDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+    doc: CancellationDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
 ) -> Layout:
     slip = _Slip(ctx)
     titles = ("Receipt cancelled", "रसीद निरस्त")
@@ -307,7 +311,7 @@ def cancellation_slip(
 
 
 def complaint_ack(
-    doc: ComplaintDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+    doc: ComplaintDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
 ) -> Layout:
     slip = _Slip(ctx)
     slip.head("Complaint registered", "शिकायत दर्ज", doc.discom, slip.sync_marks(sync, duplicate))
@@ -335,7 +339,7 @@ def complaint_ack(
 
 
 def scheme_ack(
-    doc: SchemeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+    doc: SchemeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
 ) -> Layout:
     slip = _Slip(ctx)
     title_hi = doc.scheme_name_hi or "बिजली बिल राहत योजना पंजीकरण"
@@ -375,7 +379,7 @@ def scheme_ack(
 
 
 def recharge_receipt(
-    doc: RechargeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate=False
+    doc: RechargeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
 ) -> Layout:
     slip = _Slip(ctx)
     slip.receipt_head(("Prepaid recharge", "प्रीपेड रिचार्ज"), doc, sync, duplicate)
@@ -469,7 +473,7 @@ def width_ruler(paper: Paper) -> Image.Image:
     return image
 
 
-def test_page(doc: TestPageDoc, ctx: SlipContext, paper: Paper) -> Layout:
+def printer_test_page(doc: PrinterTestDoc, ctx: SlipContext, paper: Paper) -> Layout:
     slip = _Slip(ctx)
     slip.head("Printer test", "प्रिंटर परीक्षण", None, [])
     slip.row("Printer", "प्रिंटर", doc.printer)
@@ -508,6 +512,6 @@ def layout_for(
             return recharge_receipt(doc, ctx, sync=sync, duplicate=duplicate)
         case ShiftReportDoc():
             return shift_report(doc, ctx, duplicate=duplicate)
-        case TestPageDoc():
-            return test_page(doc, ctx, paper)
+        case PrinterTestDoc():
+            return printer_test_page(doc, ctx, paper)
     raise TypeError(f"no template for {type(doc).__name__}")

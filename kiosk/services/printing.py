@@ -13,11 +13,11 @@ from kiosk.datafiles import load_discoms
 from kiosk.domain.errors import InvalidInput
 from kiosk.printer import shaping
 from kiosk.printer.connections import Connection, open_connection
-from kiosk.printer.documents import Document, TestPageDoc
+from kiosk.printer.documents import Document, PrinterTestDoc
 from kiosk.printer.layout import Paper, paper_for
 from kiosk.printer.render import Rendered, render
 from kiosk.printer.spool import Spool, add_job, add_reprint, find_original
-from kiosk.printer.templates import SlipContext, test_page
+from kiosk.printer.templates import SlipContext, printer_test_page
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
 from kiosk.services.operators import require_operator
@@ -86,8 +86,10 @@ def reprint(counter: Counter, ref: str, operator_id: str) -> int:
     return job
 
 
-def test_page_bytes(settings: KioskSettings, printer: PrinterSettings, now: datetime) -> Rendered:
+def printer_test_bytes(
+    settings: KioskSettings, printer: PrinterSettings, now: datetime
+) -> Rendered:
     paper = paper_of(printer)
     describe = open_connection(printer).describe()
-    doc = TestPageDoc(printed_at=now, printer=describe)
-    return render(test_page(doc, slip_context(settings), paper), paper)
+    doc = PrinterTestDoc(printed_at=now, printer=describe)
+    return render(printer_test_page(doc, slip_context(settings), paper), paper)
