@@ -691,14 +691,20 @@ class FileConnection(Connection):
 
     A device node is written without blocking, so a printer that stops reading fails the
     job after ``timeout_s`` instead of hanging the counter.
+
+    A folder gets each job as a numbered file, ``0001.bin``, ``0002.bin`` ..., with a
+    picture of the slip beside it (``0001.png``, drawn for ``paper_mm``): receipts a person
+    can open, as ``kiosk --demo`` prints them. A preview that cannot be drawn is logged,
+    never a failed job (the bytes are written, and a retry would print the slip twice).
     """
 
-    def __init__(self, path: Path, timeout_s: float = 10.0) -> None:
+    def __init__(self, path: Path, timeout_s: float = 10.0, paper_mm: int = 80) -> None:
         super().__init__(timeout_s)
         self.path = Path(path)
+        self.paper_mm = paper_mm
 
     def describe(self) -> str:
-        return f"printer file {self.path}"
+        return f"printer {'folder' if self.path.is_dir() else 'file'} {self.path}"
 
     def _is_device(self) -> bool:
         try:
@@ -709,7 +715,9 @@ class FileConnection(Connection):
 
     def _send(self, data: bytes) -> None:
         try:
-            if self._is_device() and hasattr(os, "O_NONBLOCK"):
+            if self.path.is_dir():
+                self._write_numbered(data)
+            elif self._is_device() and hasattr(os, "O_NONBLOCK"):
                 self._write_device(data)
             else:
                 with open(self.path, "ab") as out:
@@ -730,6 +738,32 @@ class FileConnection(Connection):
                     f"nothing is reading {self.describe()} (printer off?)", "refused"
                 ) from None
             raise PrinterUnavailable(f"cannot write {self.describe()}: {_plain(exc)}") from None
+
+    def _write_numbered(self, data: bytes) -> None:
+        numbers = [int(p.stem) for p in self.path.glob("*.bin") if p.stem.isdecimal()]
+        number = max(numbers, default=0) + 1
+        while True:
+            job = self.path / f"{number:04d}.bin"
+            try:
+                with open(job, "xb") as out:  # "x": never over another process's job
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                break
+            except FileExistsError:
+                number += 1
+        png = job.with_suffix(".png")
+        partial = png.with_name(f".{png.name}")  # a viewer never opens half a picture
+        try:
+            from kiosk.printer.layout import paper_for
+            from kiosk.printer.preview import write_preview
+
+            write_preview(data, paper_for(self.paper_mm), partial)
+            os.replace(partial, png)
+        except Exception as exc:
+            log.warning("%s: no preview of %s: %s", self.describe(), job.name, _plain(exc))
+            with contextlib.suppress(OSError):
+                partial.unlink()
 
     def _write_device(self, data: bytes) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
@@ -811,7 +845,7 @@ def open_connection(settings: PrinterSettings) -> Connection:
             return Win32RawConnection(settings.win32_printer, timeout)
         case "file":
             assert settings.file_path is not None
-            return FileConnection(settings.file_path, timeout)
+            return FileConnection(settings.file_path, timeout, settings.paper_mm)
         case "dummy":
             return DummyConnection(timeout)
     raise ValueError(f"unknown printer kind {settings.kind!r}")
