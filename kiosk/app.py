@@ -1,0 +1,310 @@
+"""The counter screen: one app factory for ``kiosk``, ``kiosk --demo`` and the tests.
+
+The app holds the station (database, sync, printer), the signed-in operator, the language
+and the status the bar shows. Screens do the work; the app routes the keys that work
+everywhere, locks the screen when the counter is left idle, and turns the sync engine's
+and the printer's callbacks (from their threads) into messages.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kiosk.config import KioskSettings
+from kiosk.i18n import Language, Translator
+from kiosk.printer.connections import Connection, PrinterStatus
+from kiosk.services.runtime import counter_status
+from kiosk.services.station import Station
+from kiosk.widgets.status_bar import StatusView
+from offline_queue.engine import SyncState
+
+log = logging.getLogger(__name__)
+
+STATUS_REFRESH_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class DemoInfo:
+    """What the login screen tells a demo user, and the outage switch (None outside demo)."""
+
+    operator_id: str
+    pin: str
+    supervisor_id: str
+    supervisor_pin: str
+    toggle_outage: Callable[[], bool] | None = None
+    receipts_dir: str = ""
+
+
+class SyncChanged(Message):
+    def __init__(self, state: SyncState) -> None:
+        super().__init__()
+        self.state = state
+
+
+class PrinterChanged(Message):
+    def __init__(self, status: PrinterStatus) -> None:
+        super().__init__()
+        self.status = status
+
+
+class KioskApp(App[None]):
+    CSS_PATH: ClassVar[list[str]] = ["styles/base.tcss", "styles/screens.tcss"]
+    TITLE = "kiosk"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", show=False),
+        Binding("f2", "home", show=False),
+        Binding("f4", "receipts", show=False),
+        Binding("f5", "sync_now", show=False),
+        Binding("f9", "dead_letters", show=False),
+        Binding("f10,ctrl+t", "switch_language", show=False, priority=True),
+        Binding("f12", "lock", show=False, priority=True),
+        Binding("ctrl+o", "outage", show=False, priority=True),
+    ]
+
+    language: reactive[str] = reactive("en")
+    status: reactive[StatusView] = reactive(StatusView, always_update=True)
+
+    def __init__(
+        self,
+        station: Station,
+        *,
+        language: Language = "en",
+        strict_i18n: bool = False,
+        demo: DemoInfo | None = None,
+        idle_lock_s: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        refresh_status: bool = True,
+    ) -> None:
+        super().__init__()
+        self.station = station
+        self.tr = Translator(language, strict=strict_i18n)
+        self.demo = demo
+        self.operator: Any = None
+        settings = station.settings
+        self.idle_lock_s = (
+            idle_lock_s if idle_lock_s is not None else settings.operator.idle_lock_minutes * 60.0
+        )
+        self._monotonic = monotonic
+        self._last_input = monotonic()
+        self._refresh_status = refresh_status
+        self.set_reactive(KioskApp.language, language)
+        self.set_reactive(
+            KioskApp.status,
+            StatusView(
+                counter_id=settings.counter.id,
+                has_central=bool(settings.central.url),
+                now=station.clock(),
+            ),
+        )
+
+    @property
+    def settings(self) -> KioskSettings:
+        return self.station.settings
+
+    # ----------------------------------------------------------------- start and stop
+
+    def on_mount(self) -> None:
+        if not self.station.started:
+            self.station.start()
+        self.station.subscribe_sync(lambda state: self.post_message(SyncChanged(state)))
+        self.station.subscribe_printer(lambda status: self.post_message(PrinterChanged(status)))
+        self.set_interval(1.0, self._check_idle, name="idle-lock")
+        if self._refresh_status:
+            self.set_interval(STATUS_REFRESH_S, self.refresh_status, name="status")
+        self.refresh_status()
+        from kiosk.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def on_unmount(self) -> None:
+        self.station.close()
+
+    # ----------------------------------------------------------------- status
+
+    @work(thread=False, exclusive=True, group="status", exit_on_error=False, name="status")
+    async def refresh_status(self) -> None:
+        """Queue numbers from the database thread; the engine's state fills in the rest."""
+        numbers = await self.station.call(counter_status, self.station.wiring.engine)
+        last = datetime.fromisoformat(numbers.last_sync_at) if numbers.last_sync_at else None
+        self.status = replace(
+            self.status,
+            online=numbers.online,
+            pending=numbers.pending,
+            dead_lettered=numbers.dead_lettered,
+            last_sync_at=last,
+            clock_skew_s=numbers.clock_skew_s,
+            now=self.station.clock(),
+        )
+
+    def on_sync_changed(self, message: SyncChanged) -> None:
+        state = message.state
+        last = (
+            None
+            if state.last_success_at is None
+            else datetime.fromtimestamp(state.last_success_at, UTC)
+        )
+        self.status = replace(
+            self.status,
+            online=state.online,
+            pending=state.pending,
+            dead_lettered=state.dead_lettered,
+            last_sync_at=last or self.status.last_sync_at,
+            clock_skew_s=state.clock_skew_s,
+            now=self.station.clock(),
+        )
+
+    def on_printer_changed(self, message: PrinterChanged) -> None:
+        self.status = replace(
+            self.status, printer=str(message.status.state), printer_detail=message.status.detail
+        )
+
+    # ----------------------------------------------------------------- operator
+
+    def signed_in(self, operator: Any) -> None:
+        """After login: remember who works, show it, and open the lookup."""
+        self.operator = operator
+        self._last_input = self._monotonic()
+        self.status = replace(self.status, operator=operator.operator_id)
+        self.go_home()
+
+    def sign_out(self) -> None:
+        from kiosk.screens.login import LoginScreen
+
+        self.operator = None
+        self.status = replace(self.status, operator="")
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    def go_home(self) -> None:
+        """Back to an empty lookup: the "next consumer" key."""
+        from kiosk.screens.lookup import LookupScreen
+
+        if self.operator is None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, LookupScreen):
+            self.screen.reset()
+        else:
+            self.switch_screen(LookupScreen())
+
+    # ----------------------------------------------------------------- idle lock
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = self._monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.operator is None or self.locked:
+            return
+        if self._monotonic() - self._last_input >= self.idle_lock_s:
+            self.action_lock()
+
+    @property
+    def locked(self) -> bool:
+        from kiosk.screens.lock import LockScreen
+
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    # ----------------------------------------------------------------- actions
+
+    def action_lock(self) -> None:
+        from kiosk.screens.lock import LockScreen
+
+        if self.operator is not None and not self.locked:
+            self.push_screen(LockScreen())
+
+    def action_help(self) -> None:
+        from kiosk.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_home(self) -> None:
+        if not self.locked:
+            self.go_home()
+
+    def _open(self, screen_type: type[Screen[Any]]) -> None:
+        """Open a task screen over the current one (once; never over the lock)."""
+        busy = self.operator is None or self.locked
+        if not busy and not isinstance(self.screen, screen_type):
+            self.push_screen(screen_type())
+
+    def action_receipts(self) -> None:
+        from kiosk.screens.receipts import ReceiptsScreen
+
+        self._open(ReceiptsScreen)
+
+    def action_dead_letters(self) -> None:
+        from kiosk.screens.dead_letters import DeadLettersScreen
+
+        self._open(DeadLettersScreen)
+
+    def action_sync_now(self) -> None:
+        self.station.sync_now()
+        self.notify(self.tr("status.sync_requested"), timeout=3)
+
+    def action_outage(self) -> None:
+        if self.demo is None or self.demo.toggle_outage is None:
+            return
+        down = self.demo.toggle_outage()
+        self.station.sync_now()
+        self.notify(self.tr("demo.outage_on" if down else "demo.outage_off"), timeout=4)
+
+    def action_switch_language(self) -> None:
+        self.language = self.tr.switch()
+
+    def watch_language(self, _language: str) -> None:
+        """Every screen on the stack re-reads its words from the catalogue."""
+        for screen in self.screen_stack:
+            for node in [screen, *screen.query("*")]:
+                localise = getattr(node, "localise", None)
+                if callable(localise):
+                    localise()
+
+
+def create_app(
+    settings: KioskSettings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    printer: Connection | None = None,
+    transport: Any = None,
+    sync: bool = True,
+    demo: DemoInfo | None = None,
+    strict_i18n: bool = False,
+    idle_lock_s: float | None = None,
+    refresh_status: bool = True,
+    entropy: Callable[[int], bytes] | None = None,
+) -> KioskApp:
+    """The one way to build the counter app (CLI, demo and tests)."""
+    options: dict[str, Any] = {}
+    if clock is not None:
+        options["clock"] = clock
+    if entropy is not None:
+        options["entropy"] = entropy
+    station = Station(settings, printer=printer, transport=transport, sync=sync, **options)
+    language: Language = settings.language
+    return KioskApp(
+        station,
+        language=language,
+        strict_i18n=strict_i18n,
+        demo=demo,
+        idle_lock_s=idle_lock_s,
+        refresh_status=refresh_status,
+    )

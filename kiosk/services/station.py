@@ -1,0 +1,176 @@
+"""A running counter for the screen: its database on one thread, sync and printing behind.
+
+SQLite connections belong to the thread that made them, and the screen must never wait on
+the disk or the network. So the station opens the counter on a single "kiosk-db" thread
+and every service call goes there (:meth:`Station.call`, awaited by the screen); the sync
+engine and the print spool run in their own threads with their own connections and report
+through callbacks the app turns into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from functools import partial
+from typing import ParamSpec, TypeVar
+
+import httpx
+
+from kiosk.config import KioskSettings
+from kiosk.printer.connections import Connection, PrinterState, PrinterStatus, open_connection
+from kiosk.printer.spool import Spool, SpoolWorker
+from kiosk.services.central_client import CentralClient
+from kiosk.services.counter import Counter, utc_now
+from kiosk.services.printing import paper_of, slip_context
+from kiosk.services.runtime import (
+    Wiring,
+    database_path,
+    open_counter,
+    wire_sync,
+)
+from kiosk.store.db import connect
+from offline_queue.engine import SyncState
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Station:
+    """Counter + sync engine + print spool, started and stopped together."""
+
+    def __init__(
+        self,
+        settings: KioskSettings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        entropy: Callable[[int], bytes] = os.urandom,
+        transport: httpx.BaseTransport | None = None,
+        printer: Connection | None = None,
+        sync: bool = True,
+        print_retry_s: float = 5.0,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._entropy = entropy
+        self._transport = transport
+        self._sync = sync
+        self.printer = printer or open_connection(settings.printer)
+        self._print_retry_s = print_retry_s
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
+        self._counter: Counter | None = None
+        self.wiring = Wiring(engine=None, central=None)
+        self.spool_worker: SpoolWorker | None = None
+        self.printer_status = PrinterStatus(PrinterState.UNKNOWN, "not used yet")
+        self._sync_listeners: list[Callable[[SyncState], None]] = []
+        self._printer_listeners: list[Callable[[PrinterStatus], None]] = []
+        self._lock = threading.Lock()
+        self.started = False
+
+    # ----------------------------------------------------------------- life cycle
+
+    def start(self) -> None:
+        """Open (create, migrate) the database, then start sync and printing."""
+        self._counter = self._db.submit(self._open).result()
+        engine = self.wiring.engine
+        if engine is not None:
+            engine.subscribe(self._on_sync)
+            if self._sync:
+                engine.start()
+        self.spool_worker = SpoolWorker(self._make_spool, retry_s=self._print_retry_s)
+        self.spool_worker.start()
+        self.started = True
+
+    def _open(self) -> Counter:
+        counter = open_counter(self.settings, clock=self.clock, entropy=self._entropy)
+        self.wiring = wire_sync(counter, transport=self._transport)
+        engine = self.wiring.engine
+        counter.on_committed = self._committed if engine is None else self._committed_and_sync
+        return counter
+
+    def _committed(self) -> None:
+        if self.spool_worker is not None:
+            self.spool_worker.wake()
+
+    def _committed_and_sync(self) -> None:
+        self._committed()
+        if self.wiring.engine is not None and self._sync:
+            self.wiring.engine.wake()
+
+    def _make_spool(self) -> Spool:
+        spool = Spool(
+            connect(database_path(self.settings)),
+            self.printer,
+            paper=paper_of(self.settings.printer),
+            context=slip_context(self.settings),
+            clock=self.clock,
+        )
+        spool.subscribe(self._on_printer)
+        return spool
+
+    def close(self) -> None:
+        if self.spool_worker is not None:
+            self.spool_worker.stop()
+        self.wiring.close()
+        if self._counter is not None:
+            self._db.submit(self._counter.conn.close).result()
+        self._db.shutdown(wait=True)
+        self.started = False
+
+    # ----------------------------------------------------------------- calls
+
+    @property
+    def counter(self) -> Counter:
+        if self._counter is None:
+            raise RuntimeError("the station has not been started")
+        return self._counter
+
+    @property
+    def central(self) -> CentralClient | None:
+        return self.wiring.central
+
+    async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
+        """Run ``fn(counter, *args, **kwargs)`` on the database thread without blocking."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, partial(fn, self.counter, *args, **kwargs))
+
+    def call_blocking(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
+        """The same from a worker thread (never from the screen's event loop)."""
+        return self._db.submit(fn, self.counter, *args, **kwargs).result()
+
+    def wake_printer(self) -> None:
+        if self.spool_worker is not None:
+            self.spool_worker.wake()
+
+    def sync_now(self) -> None:
+        if self.wiring.engine is not None:
+            self.wiring.engine.wake()
+
+    # ----------------------------------------------------------------- listeners
+
+    def subscribe_sync(self, listener: Callable[[SyncState], None]) -> None:
+        self._sync_listeners.append(listener)
+
+    def subscribe_printer(self, listener: Callable[[PrinterStatus], None]) -> None:
+        self._printer_listeners.append(listener)
+
+    def _on_sync(self, state: SyncState) -> None:
+        for listener in list(self._sync_listeners):
+            try:
+                listener(state)
+            except Exception:  # a broken screen must not stop syncing
+                log.exception("sync listener failed")
+
+    def _on_printer(self, status: PrinterStatus) -> None:
+        self.printer_status = status
+        for listener in list(self._printer_listeners):
+            try:
+                listener(status)
+            except Exception:
+                log.exception("printer listener failed")
