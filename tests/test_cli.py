@@ -1,4 +1,7 @@
-"""The ``kiosk`` command: calculators, config check, --demo, and one-line usage errors."""
+"""The ``kiosk`` command: calculators, config check, and one-line usage errors.
+
+(``kiosk --demo`` runs the counter screen: tests/ui/test_demo_mode.py drives it.)
+"""
 
 from __future__ import annotations
 
@@ -302,14 +305,6 @@ def test_config_check_without_any_config_says_how_to_make_one(
 
 
 # --- the counter itself ---------------------------------------------------------------------
-
-
-def test_demo_exits_0_and_describes_itself(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(["--demo"])
-    assert code == 0
-    assert "demo" in out.lower()
-    assert "kiosk calc bill" in out
-    assert capsys.readouterr().err == ""
 
 
 def test_counter_without_config_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:

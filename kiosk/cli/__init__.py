@@ -17,6 +17,7 @@ from typing import NoReturn, TextIO
 from kiosk import __version__
 from kiosk.cli import counter as counter_commands
 from kiosk.cli import printing as printing_commands
+from kiosk.cli import screen as screen_commands
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
 from kiosk.datafiles import DataFileError, load_discoms, load_scheme, load_tariff
 from kiosk.domain.errors import InvalidInput
@@ -75,6 +76,9 @@ def build_parser() -> Parser:
     parser.add_argument("--config", type=Path, help="config file (default: see README)")
     parser.add_argument(
         "--demo", action="store_true", help="run with a demo database, central and printer"
+    )
+    parser.add_argument(
+        "--demo-dir", type=Path, help="folder for the demo (default: the user data folder)"
     )
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
 
@@ -216,27 +220,6 @@ def _calc_relief(args: argparse.Namespace, settings: KioskSettings | None, out: 
     return EXIT_OK
 
 
-def _demo_preview(out: TextIO) -> int:
-    out.write(
-        "kiosk --demo will open the counter screen with a demo database of generated\n"
-        "consumers, the reference central server running on this machine and a file\n"
-        "printer whose receipts open as pictures. The counter screen is not built yet.\n"
-        "What works today:\n"
-        "  kiosk calc bill --category lmv1-urban --load-kw 2 --units 250 --month 2026-02\n"
-        "  kiosk calc relief --principal 20000 --surcharge 10000 "
-        "--registered-on 2025-12-15 --category lmv1 --load-kw 2\n"
-        "  kiosk config check --config config.example.toml\n"
-        "  kiosk-central serve --db central.db --seed 5000 "
-        "--tokens central/tokens.example.toml\n"
-        "  kiosk --config kiosk.toml pay --account MVVNL:1234567890 --amount 1234.50 "
-        "--mode cash\n"
-        "  kiosk --config kiosk.toml sync; kiosk --config kiosk.toml status\n"
-        "  kiosk receipt sample --paper 58 --out receipt.bin --png receipt.png\n"
-        "  kiosk printer-test --printer network:192.168.1.50\n"
-    )
-    return EXIT_OK
-
-
 # An InvalidInput's field, as the argument the operator typed it into.
 _FIELD_TO_ARGUMENT = {
     "month": "--month",
@@ -306,13 +289,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             settings = load_settings(find_config(args.config))
             return printing_commands.run_receipt_reprint(args, settings, out)
         if args.demo:
-            return _demo_preview(out)
+            return screen_commands.run_demo(args, out)
         settings = load_settings(find_config(args.config))
-        out.write(
-            f"config ok for counter {settings.counter.id}; the counter screen is not built yet "
-            "(see README)\n"
-        )
-        return EXIT_OK
+        return screen_commands.run_counter(settings)
     except (ConfigError, DataFileError) as exc:
         sys.stderr.write("".join(f"{prog}: {line}\n" for line in exc.lines))
         return EXIT_USAGE

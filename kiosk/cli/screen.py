@@ -1,0 +1,53 @@
+"""Starting the counter screen: ``kiosk`` (from the config) and ``kiosk --demo``.
+
+The app and the demo are imported here, late, so the clerk's commands (``kiosk pay``,
+``kiosk sync``) never pay for loading the screen, and the screen never pays for the demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from kiosk.config import KioskSettings
+
+
+def run_counter(settings: KioskSettings) -> int:
+    """The counter screen for a configured counter; returns when the operator quits."""
+    from kiosk.app import create_app
+
+    create_app(settings).run()
+    return 0
+
+
+def run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    """Prepare (or reopen) the demo folder, start its central, run the screen, stop."""
+    from kiosk.app import DemoInfo, create_app
+    from kiosk.demo import (
+        DEMO_OPERATOR,
+        DEMO_PIN,
+        DEMO_SUPERVISOR,
+        DEMO_SUPERVISOR_PIN,
+        prepare_demo,
+    )
+
+    data_dir: Path | None = getattr(args, "demo_dir", None)
+    out.write("kiosk --demo: preparing the demo counter and its central...\n")
+    out.flush()
+    with prepare_demo(data_dir) as demo:
+        info = DemoInfo(
+            operator_id=DEMO_OPERATOR,
+            pin=DEMO_PIN,
+            supervisor_id=DEMO_SUPERVISOR,
+            supervisor_pin=DEMO_SUPERVISOR_PIN,
+            toggle_outage=demo.transport.toggle,
+            receipts_dir=str(demo.receipts_dir),
+        )
+        app = create_app(demo.settings, transport=demo.transport, demo=info)
+        app.run()
+    out.write(
+        f"kiosk --demo: data kept in {demo.data_dir}; printed receipts (PNG) in "
+        f"{demo.receipts_dir}\n"
+    )
+    return 0
