@@ -27,7 +27,15 @@ from central.clock import Clock, ist_day, utc_now, wire_time
 from central.db import CentralDB, dumps
 from central.discoms import canonical_discom, load_discoms
 from central.ingest import ingest_batch, scrub
-from central.schemas import ComplaintStatus, ConsumerList, DaySummary, ModeTotal
+from central.schemas import (
+    ComplaintStatus,
+    ConsumerList,
+    DaySummary,
+    ModeTotal,
+    UpiIntent,
+    UpiIntentRequest,
+    UpiPaid,
+)
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import validate_account_number, validate_mobile
 from kiosk.domain.snapshot import ConsumerSnapshot
@@ -398,6 +406,117 @@ def _parse_day(text: str) -> date:
     raise ApiError(422, "invalid_request", "date: must be a calendar day written YYYY-MM-DD")
 
 
+# --- UPI collection requests -----------------------------------------------------------
+
+UPI_CONFLICT: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": Problem,
+        "description": "invalid_request: a field breaks a rule (detail names it); "
+        "reference_conflict: the reference is already used for another payment",
+    }
+}
+PAID_CONFLICT: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": Problem,
+        "description": "invalid_request: the utr is not 12 digits; already_paid: the request "
+        "was paid with another UTR; utr_conflict: that UTR already paid another request",
+    }
+}
+_NO_INTENT = "reference: this counter has no UPI payment request with this reference"
+
+
+def _upi_intent(row: Any) -> UpiIntent:
+    return UpiIntent(
+        reference=row["reference"],
+        amount_paise=row["amount_paise"],
+        status="pending" if row["utr"] is None else "paid",
+        utr=row["utr"],
+        paid_at=row["paid_at"],
+    )
+
+
+@router.post(
+    "/upi/intents",
+    response_model=UpiIntent,
+    responses={**UNAUTHORIZED, **FORBIDDEN, **UPI_CONFLICT},
+    tags=["upi"],
+    summary="Register a UPI payment the counter expects (the tr of its dynamic QR)",
+    description="Idempotent by `reference`: the same request again answers the stored "
+    "intent (paid or not); the same reference with another discom, account, amount or "
+    "counter is a 422 `reference_conflict`.",
+)
+def register_upi_intent(
+    request: Request, counter: Counter, intent: Annotated[UpiIntentRequest, Body()]
+) -> UpiIntent:
+    code = canonical_discom(intent.discom)
+    if code is None:
+        known = ", ".join(load_discoms())
+        raise ApiError(422, "invalid_request", f"discom: is not known here: use one of {known}")
+    if not counter.may_read(code):
+        allowed = ", ".join(counter.discoms)
+        raise ApiError(403, "forbidden", f"discom: this counter may collect only for {allowed}")
+    try:
+        number = validate_account_number(intent.account_no, load_discoms()[code])
+    except InvalidInput as exc:
+        raise ApiError(422, "invalid_request", f"account_no: {scrub(exc.message)}") from None
+    row = central_of(request).db.put_upi_intent(
+        reference=intent.reference,
+        counter_id=counter.counter_id,
+        discom=code,
+        account_no=number,
+        amount_paise=intent.amount_paise,
+        created_at=wire_time(server_now(request)),
+    )
+    if row is None:
+        raise ApiError(
+            422,
+            "reference_conflict",
+            "reference: is already used for another payment: make a new reference",
+        )
+    return _upi_intent(row)
+
+
+@router.get(
+    "/upi/intents/{reference}",
+    response_model=UpiIntent,
+    responses={**UNAUTHORIZED, **NOT_FOUND, **INVALID},
+    tags=["upi"],
+    summary="Has the counter's UPI payment request been paid (status, UTR, time)",
+)
+def upi_intent(request: Request, counter: Counter, reference: str) -> UpiIntent:
+    row = central_of(request).db.upi_intent(reference, counter.counter_id)
+    if row is None:
+        raise ApiError(404, "not_found", _NO_INTENT)
+    return _upi_intent(row)
+
+
+@router.post(
+    "/upi/intents/{reference}/paid",
+    response_model=UpiIntent,
+    responses={**UNAUTHORIZED, **NOT_FOUND, **PAID_CONFLICT},
+    tags=["upi"],
+    summary="DEMO/TEST ONLY: stand-in for the PSP's callback that a UPI request was paid",
+    description="A real discom learns of a UPI payment from its PSP (the bank that runs "
+    "its VPA), by the PSP's own authenticated callback, never from a counter. The "
+    "reference server accepts it from the counter that registered the request so that "
+    "demos and tests can play the customer's phone. Repeating it with the same UTR "
+    "answers the same result.",
+)
+def upi_intent_paid(
+    request: Request, counter: Counter, reference: str, paid: Annotated[UpiPaid, Body()]
+) -> UpiIntent:
+    outcome, row = central_of(request).db.mark_upi_paid(
+        reference, counter.counter_id, paid.utr, wire_time(server_now(request))
+    )
+    if outcome == "not_found" or row is None:
+        raise ApiError(404, "not_found", _NO_INTENT)
+    if outcome == "already_paid":
+        raise ApiError(422, "already_paid", "utr: this request was already paid with another UTR")
+    if outcome == "utr_conflict":
+        raise ApiError(422, "utr_conflict", "utr: this UTR already paid another request")
+    return _upi_intent(row)
+
+
 # --- the app ---------------------------------------------------------------------------
 
 
@@ -416,7 +535,8 @@ def create_app(
         description=(
             "Reference central API for kiosk counters: push events "
             "(`POST /v1/events/batch`), pull consumer snapshots "
-            "(`GET /v1/consumers/changes`), look up consumers, complaints and day totals. "
+            "(`GET /v1/consumers/changes`), look up consumers, complaints and day totals, "
+            "and register UPI payment requests that the central confirms when paid. "
             f"Every reply carries `{SERVER_TIME_HEADER}` (UTC, ISO 8601); every error is a "
             "Problem `{code, detail, server_time}`."
         ),

@@ -9,6 +9,9 @@ so a batch is one transaction: a crash never stores half an event.
 
 Every insert or update of a consumer takes the next value of the global ``consumer``
 sequence; the changes feed is "rows with seq > cursor, in seq order".
+
+The schema is ``CREATE ... IF NOT EXISTS`` run at every open, so a database made by an
+older version gains a new table (e.g. ``upi_intents``) the first time a newer one opens it.
 """
 
 from __future__ import annotations
@@ -167,6 +170,21 @@ CREATE TABLE IF NOT EXISTS connection_requests (
     payload TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS connection_requests_event ON connection_requests (event_id);
+
+-- UPI payments a counter expects (the tr of the QR it shows); utr and paid_at arrive
+-- together from the PSP's callback. A bank reference pays one request only.
+CREATE TABLE IF NOT EXISTS upi_intents (
+    reference TEXT PRIMARY KEY,
+    counter_id TEXT NOT NULL,
+    discom TEXT NOT NULL,
+    account_no TEXT NOT NULL,
+    amount_paise INTEGER NOT NULL CHECK (amount_paise > 0),
+    created_at TEXT NOT NULL,
+    utr TEXT,
+    paid_at TEXT,
+    CHECK ((utr IS NULL) = (paid_at IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS upi_intents_utr ON upi_intents (utr) WHERE utr IS NOT NULL;
 """
 
 
@@ -356,6 +374,71 @@ class CentralDB:
                 " ORDER BY mode",
                 (counter_id, day),
             ).fetchall()
+
+    # --- UPI collection requests -------------------------------------------------------
+
+    def put_upi_intent(
+        self,
+        *,
+        reference: str,
+        counter_id: str,
+        discom: str,
+        account_no: str,
+        amount_paise: int,
+        created_at: str,
+    ) -> sqlite3.Row | None:
+        """Register an expected UPI payment, or find the same one registered before.
+
+        None when ``reference`` is already taken by a different request (another counter,
+        consumer or amount): a reference names exactly one payment.
+        """
+        wanted = (counter_id, discom, account_no, amount_paise)
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO upi_intents"
+                " (reference, counter_id, discom, account_no, amount_paise, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reference) DO NOTHING",
+                (reference, *wanted, created_at),
+            )
+            row = conn.execute(
+                "SELECT * FROM upi_intents WHERE reference = ?", (reference,)
+            ).fetchone()
+        stored = (row["counter_id"], row["discom"], row["account_no"], row["amount_paise"])
+        return row if stored == wanted else None
+
+    def upi_intent(self, reference: str, counter_id: str) -> sqlite3.Row | None:
+        """A counter's own UPI request (another counter's is not found)."""
+        with self.read() as conn:
+            return conn.execute(
+                "SELECT * FROM upi_intents WHERE reference = ? AND counter_id = ?",
+                (reference, counter_id),
+            ).fetchone()
+
+    def mark_upi_paid(
+        self, reference: str, counter_id: str, utr: str, paid_at: str
+    ) -> tuple[str, sqlite3.Row | None]:
+        """Record the bank's report that a counter's UPI request was paid.
+
+        Returns ``(outcome, row)``: ``"paid"`` (now or before, with this same UTR),
+        ``"not_found"``, ``"already_paid"`` (paid before with another UTR; unchanged) or
+        ``"utr_conflict"`` (that UTR already paid another request; unchanged).
+        """
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT * FROM upi_intents WHERE reference = ? AND counter_id = ?",
+                (reference, counter_id),
+            ).fetchone()
+            if row is None:
+                return "not_found", None
+            if row["utr"] is not None:
+                return ("paid" if row["utr"] == utr else "already_paid"), row
+            if conn.execute("SELECT 1 FROM upi_intents WHERE utr = ?", (utr,)).fetchone():
+                return "utr_conflict", row
+            row = conn.execute(
+                "UPDATE upi_intents SET utr = ?, paid_at = ? WHERE reference = ? RETURNING *",
+                (utr, paid_at, reference),
+            ).fetchone()
+        return "paid", row
 
 
 def _discom_filter(discoms: Sequence[str]) -> tuple[str, tuple[str, ...]]:

@@ -2,11 +2,50 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from kiosk.domain.money import MAX_PAISE
 from kiosk.domain.snapshot import ConsumerSnapshot
+from kiosk.domain.upi import MAX_REFERENCE
+
+# The ``tr`` of a upi://pay link (kiosk.domain.upi): letters, digits, '-' and '_'.
+UPI_REFERENCE = rf"^[A-Za-z0-9_\-]{{1,{MAX_REFERENCE}}}$"
+UTR = r"^[0-9]{12}$"
+
+
+def _matching(pattern: str, rule: str) -> AfterValidator:
+    """Check ``pattern`` with a plain sentence (pydantic's own message quotes the regex)."""
+    compiled = re.compile(pattern, re.ASCII)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise PydanticCustomError("pattern_mismatch", rule)
+        return value
+
+    return AfterValidator(check)
+
+
+UpiReference = Annotated[
+    str,
+    _matching(UPI_REFERENCE, f"must be 1-{MAX_REFERENCE} letters, digits, '-' or '_'"),
+    Field(
+        description=f"The QR's `tr`: 1-{MAX_REFERENCE} letters, digits, '-' or '_'",
+        json_schema_extra={"pattern": UPI_REFERENCE},
+    ),
+]
+Utr = Annotated[
+    str,
+    _matching(UTR, "must be the 12 digits of the bank's reference"),
+    Field(
+        description="The bank's 12-digit reference (UTR / RRN)",
+        json_schema_extra={"pattern": UTR},
+    ),
+]
 
 
 class Reply(BaseModel):
@@ -44,3 +83,35 @@ class DaySummary(Reply):
     amount_paise: int
     cancelled: int
     by_mode: dict[str, ModeTotal]
+
+
+class UpiIntentRequest(BaseModel):
+    """A UPI payment the counter expects: the ``tr`` of the dynamic QR it shows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: UpiReference
+    discom: Annotated[str, Field(description="The discom's code, e.g. MVVNL")]
+    account_no: Annotated[str, Field(description="The consumer's account number")]
+    amount_paise: Annotated[
+        int,
+        Field(strict=True, gt=0, le=MAX_PAISE, description="The QR's amount in whole paise"),
+    ]
+
+
+class UpiPaid(BaseModel):
+    """What a PSP's callback says: the payment with this reference was made."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    utr: Utr
+
+
+class UpiIntent(Reply):
+    """An expected UPI payment and whether the bank has reported it paid."""
+
+    reference: str
+    amount_paise: int
+    status: Literal["pending", "paid"]
+    utr: str | None
+    paid_at: AwareDatetime | None

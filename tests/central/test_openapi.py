@@ -30,6 +30,9 @@ def test_every_endpoint_documents_its_replies():
         "/v1/events/batch",
         "/v1/complaints/{complaint_no}",
         "/v1/counters/{counter_id}/summary",
+        "/v1/upi/intents",
+        "/v1/upi/intents/{reference}",
+        "/v1/upi/intents/{reference}/paid",
     }
     for path, operations in document["paths"].items():
         for operation in operations.values():
