@@ -10,12 +10,14 @@ use it as a real peer over loopback::
 
 Port 0 (the default) means a free port picked by the system; after the first start the
 port is kept, so a restart answers on the same address. uvicorn leaves the process's
-logging configuration alone (its loggers propagate to the root logger), because a
-terminal app must not get server lines written over its screen.
+logging configuration alone (its records go to the root logger's handlers, if any, and
+never straight to stderr), because a terminal app must not get server lines written
+over its screen.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     import uvicorn
 
 LOOPBACK = "127.0.0.1"
+_UVICORN_LOG = logging.getLogger("uvicorn")
 
 
 class CentralStartError(RuntimeError):
@@ -109,6 +112,11 @@ class BackgroundCentral:
         import uvicorn
 
         from central.app import create_app
+
+        if not any(isinstance(h, logging.NullHandler) for h in _UVICORN_LOG.handlers):
+            # Without any handler Python would print uvicorn's errors to stderr (over a
+            # terminal app's screen); records still reach the root logger's handlers.
+            _UVICORN_LOG.addHandler(logging.NullHandler())
 
         app = create_app(self.db_path, dict(self.tokens), clock=self.clock)
         sock = self._socket()
