@@ -1,13 +1,16 @@
-"""Short, read-only questions to the central (a lookup refresh, a complaint's status).
+"""Short questions to the central (a lookup refresh, a complaint's status, a UPI payment).
 
-Writes never go this way: they travel as outbox events. Every call has a short timeout,
-because an operator is waiting, and any failure is one exception the caller falls back on.
+Records never go this way: they travel as outbox events. The one write here is a UPI
+collection request, which is only a hint for the central (the operator can always type the
+UTR instead). Every call has a short timeout, because an operator is waiting, and any
+failure is one exception the caller falls back on.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -53,6 +56,20 @@ class CentralClient:
         except ValueError:
             raise CentralUnavailable("the central's reply could not be read") from None
 
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        try:
+            response = self._client.post(path, json=body)
+        except httpx.HTTPError as exc:
+            raise CentralUnavailable(f"no answer from the central ({type(exc).__name__})") from None
+        if response.status_code != 200:
+            raise CentralUnavailable(
+                f"the central answered HTTP {response.status_code}{_problem_code(response)}"
+            )
+        try:
+            return response.json()
+        except ValueError:
+            raise CentralUnavailable("the central's reply could not be read") from None
+
     def consumer(self, discom: str, account_no: str) -> ConsumerSnapshot | None:
         body = self._get(f"/v1/consumers/{discom}/{account_no}")
         return None if body is None else _snapshot(body)
@@ -74,6 +91,46 @@ class CentralClient:
         if not isinstance(body, dict):
             raise CentralUnavailable("the central has no summary for that day")
         return body
+
+    def register_upi_intent(
+        self, reference: str, discom: str, account_no: str, amount_paise: int
+    ) -> dict[str, Any]:
+        """Tell the central a UPI payment is expected under ``reference`` (the QR's ``tr``).
+
+        Idempotent: the same request again answers the stored state. A refusal (e.g. the
+        reference is taken by another payment) raises CentralUnavailable like no answer.
+        """
+        body = self._post(
+            "/v1/upi/intents",
+            {
+                "reference": reference,
+                "discom": discom,
+                "account_no": account_no,
+                "amount_paise": amount_paise,
+            },
+        )
+        return _intent(body)
+
+    def upi_intent(self, reference: str) -> dict[str, Any] | None:
+        """``{reference, amount_paise, status, utr, paid_at}``; None when the central does
+        not know this counter's request."""
+        body = self._get(f"/v1/upi/intents/{quote(reference, safe='')}")
+        return None if body is None else _intent(body)
+
+
+def _intent(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or body.get("status") not in ("pending", "paid"):
+        raise CentralUnavailable("the central's reply could not be read")
+    return body
+
+
+def _problem_code(response: httpx.Response) -> str:
+    """``" (reference_conflict)"`` from a Problem reply, or nothing."""
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return ""
+    return f" ({code})" if isinstance(code, str) and code.isidentifier() else ""
 
 
 def _snapshot(body: Any) -> ConsumerSnapshot:
