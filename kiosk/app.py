@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -24,15 +24,25 @@ from textual.screen import Screen
 
 from kiosk.config import KioskSettings
 from kiosk.i18n import Language, Translator
-from kiosk.printer.connections import Connection, PrinterStatus
-from kiosk.services.runtime import counter_status
+from kiosk.services.counter import Counter
 from kiosk.services.station import Station
 from kiosk.widgets.status_bar import StatusView
-from offline_queue.engine import SyncState
+
+if TYPE_CHECKING:  # loaded in the background after the login screen shows
+    from kiosk.printer.connections import Connection, PrinterStatus
+    from kiosk.services.runtime import CounterStatus
+    from offline_queue.engine import SyncState
 
 log = logging.getLogger(__name__)
 
 STATUS_REFRESH_S = 2.0
+
+
+def _queue_numbers(counter: Counter, engine: Any) -> CounterStatus:
+    """On the database thread (where its imports load too, off the screen's thread)."""
+    from kiosk.services.runtime import counter_status
+
+    return counter_status(counter, engine)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +129,22 @@ class KioskApp(App[None]):
 
     def on_mount(self) -> None:
         if not self.station.started:
-            self.station.start()
+            self.station.open()
         self.station.subscribe_sync(lambda state: self.post_message(SyncChanged(state)))
         self.station.subscribe_printer(lambda status: self.post_message(PrinterChanged(status)))
         self.set_interval(1.0, self._check_idle, name="idle-lock")
         if self._refresh_status:
             self.set_interval(STATUS_REFRESH_S, self.refresh_status, name="status")
-        self.refresh_status()
         from kiosk.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
+        self.call_after_refresh(self._start_background)
+
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False, name="start")
+    def _start_background(self) -> None:
+        """Sync engine and printer start while the operator types the PIN."""
+        self.station.start_background()
+        self.call_from_thread(self.refresh_status)
 
     def on_unmount(self) -> None:
         self.station.close()
@@ -138,7 +154,7 @@ class KioskApp(App[None]):
     @work(thread=False, exclusive=True, group="status", exit_on_error=False, name="status")
     async def refresh_status(self) -> None:
         """Queue numbers from the database thread; the engine's state fills in the rest."""
-        numbers = await self.station.call(counter_status, self.station.wiring.engine)
+        numbers = await self.station.call(_queue_numbers, self.station.engine)
         last = datetime.fromisoformat(numbers.last_sync_at) if numbers.last_sync_at else None
         self.status = replace(
             self.status,

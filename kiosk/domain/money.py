@@ -11,9 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import NewType
 
-from babel.numbers import format_currency
-from num2words import num2words
-
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.words_hi import hindi_number
 
@@ -106,6 +103,8 @@ def check_cash_limit(
 
 def format_inr(amount: int) -> str:
     """``₹1,23,456.50``: Indian digit grouping, always two decimals."""
+    from babel.numbers import format_currency  # here, not at the top: it slows start-up
+
     text = format_currency(to_decimal(abs(amount)), "INR", locale="en_IN")
     return f"-{text}" if amount < 0 else text
 
@@ -139,11 +138,17 @@ def _in_words(
     return joiner.join(parts) + closing
 
 
+def _english_number(n: int) -> str:
+    from num2words import num2words  # here, not at the top: it slows start-up
+
+    return str(num2words(n, lang="en_IN"))
+
+
 def amount_in_words_en(amount: int) -> str:
     """Indian English words: ``one lakh, ... rupees and fifty paise only``."""
     return _in_words(
         amount,
-        lambda n: num2words(n, lang="en_IN"),
+        _english_number,
         ("rupee", "rupees"),
         ("paisa", "paise"),
         " and ",

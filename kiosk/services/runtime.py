@@ -21,7 +21,7 @@ from kiosk.domain.snapshot import ConsumerSnapshot
 from kiosk.services.central_client import CentralClient
 from kiosk.services.counter import Counter, utc_now
 from kiosk.store.consumers import upsert_snapshots
-from kiosk.store.db import connect, open_database
+from kiosk.store.db import connect, open_migrated
 from offline_queue import outbox
 from offline_queue.engine import SyncEngine
 
@@ -39,8 +39,8 @@ def open_counter(
     entropy: Callable[[int], bytes] = os.urandom,
 ) -> Counter:
     """Open (create, migrate) the counter database and wrap it for the services."""
-    db = open_database(database_path(settings))
-    return Counter(conn=db.conn, settings=settings, clock=clock, entropy=entropy)
+    conn = open_migrated(database_path(settings))
+    return Counter(conn=conn, settings=settings, clock=clock, entropy=entropy)
 
 
 def apply_consumer_changes(conn: sqlite3.Connection, records: list[ConsumerSnapshot]) -> None:

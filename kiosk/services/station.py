@@ -1,5 +1,9 @@
 """A running counter for the screen: its database on one thread, sync and printing behind.
 
+Start-up is in two steps so the login screen shows at once: :meth:`Station.open` opens
+the database (all the login needs); :meth:`Station.start_background` then loads httpx,
+the sync engine and the printer stack and starts them (the app runs it in a thread).
+
 SQLite connections belong to the thread that made them, and the screen must never wait on
 the disk or the network. So the station opens the counter on a single "kiosk-db" thread
 and every service call goes there (:meth:`Station.call`, awaited by the screen); the sync
@@ -17,24 +21,19 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
-from typing import ParamSpec, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from kiosk.config import KioskSettings
-from kiosk.printer.connections import Connection, PrinterState, PrinterStatus, open_connection
-from kiosk.printer.spool import Spool, SpoolWorker
-from kiosk.services.central_client import CentralClient
 from kiosk.services.counter import Counter, utc_now
-from kiosk.services.printing import paper_of, slip_context
-from kiosk.services.runtime import (
-    Wiring,
-    database_path,
-    open_counter,
-    wire_sync,
-)
-from kiosk.store.db import connect
-from offline_queue.engine import SyncState
+
+if TYPE_CHECKING:  # the printer stack and httpx load in the background, after the login shows
+    import httpx
+
+    from kiosk.printer.connections import Connection, PrinterStatus
+    from kiosk.printer.spool import Spool, SpoolWorker
+    from kiosk.services.central_client import CentralClient
+    from kiosk.services.runtime import Wiring
+    from offline_queue.engine import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +60,14 @@ class Station:
         self._entropy = entropy
         self._transport = transport
         self._sync = sync
-        self.printer = printer or open_connection(settings.printer)
+        self._printer = printer
         self._print_retry_s = print_retry_s
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
         self._counter: Counter | None = None
-        self.wiring = Wiring(engine=None, central=None)
+        self.wiring: Wiring | None = None
         self.spool_worker: SpoolWorker | None = None
-        self.printer_status = PrinterStatus(PrinterState.UNKNOWN, "not used yet")
+        self.printer_status: PrinterStatus | None = None
+        self.background_ready = threading.Event()
         self._sync_listeners: list[Callable[[SyncState], None]] = []
         self._printer_listeners: list[Callable[[PrinterStatus], None]] = []
         self._lock = threading.Lock()
@@ -76,34 +76,66 @@ class Station:
     # ----------------------------------------------------------------- life cycle
 
     def start(self) -> None:
-        """Open (create, migrate) the database, then start sync and printing."""
+        """Both steps, waiting for the second (the CLI and tests that need sync at once)."""
+        self.open()
+        self.start_background()
+
+    def open(self) -> None:
+        """Open (create, migrate) the counter database on the database thread."""
         self._counter = self._db.submit(self._open).result()
-        engine = self.wiring.engine
-        if engine is not None:
-            engine.subscribe(self._on_sync)
-            if self._sync:
-                engine.start()
-        self.spool_worker = SpoolWorker(self._make_spool, retry_s=self._print_retry_s)
-        self.spool_worker.start()
         self.started = True
 
     def _open(self) -> Counter:
+        from kiosk.services.runtime import open_counter
+
         counter = open_counter(self.settings, clock=self.clock, entropy=self._entropy)
-        self.wiring = wire_sync(counter, transport=self._transport)
-        engine = self.wiring.engine
-        counter.on_committed = self._committed if engine is None else self._committed_and_sync
+        counter.on_committed = self._committed
         return counter
 
+    def start_background(self) -> None:
+        """Wire and start the sync engine and the print spool (safe from any thread)."""
+        from kiosk.printer.connections import open_connection
+        from kiosk.printer.spool import SpoolWorker
+        from kiosk.services.runtime import wire_sync
+
+        with self._lock:
+            if self.background_ready.is_set():
+                return
+            self.wiring = self._db.submit(
+                wire_sync, self.counter, transport=self._transport
+            ).result()
+            self.counter.on_committed = self._committed
+            if self._printer is None:
+                self._printer = open_connection(self.settings.printer)
+            engine = self.wiring.engine
+            if engine is not None:
+                engine.subscribe(self._on_sync)
+                if self._sync:
+                    engine.start()
+            self.spool_worker = SpoolWorker(self._make_spool, retry_s=self._print_retry_s)
+            self.spool_worker.start()
+            self.background_ready.set()
+
     def _committed(self) -> None:
+        """After every commit: print what it queued, and send its event."""
         if self.spool_worker is not None:
             self.spool_worker.wake()
+        engine = self.engine
+        if engine is not None and self._sync:
+            engine.wake()
 
-    def _committed_and_sync(self) -> None:
-        self._committed()
-        if self.wiring.engine is not None and self._sync:
-            self.wiring.engine.wake()
+    @property
+    def printer(self) -> Connection:
+        if self._printer is None:
+            raise RuntimeError("the printer is opened by start_background()")
+        return self._printer
 
     def _make_spool(self) -> Spool:
+        from kiosk.printer.spool import Spool
+        from kiosk.services.printing import paper_of, slip_context
+        from kiosk.services.runtime import database_path
+        from kiosk.store.db import connect
+
         spool = Spool(
             connect(database_path(self.settings)),
             self.printer,
@@ -117,7 +149,8 @@ class Station:
     def close(self) -> None:
         if self.spool_worker is not None:
             self.spool_worker.stop()
-        self.wiring.close()
+        if self.wiring is not None:
+            self.wiring.close()
         if self._counter is not None:
             self._db.submit(self._counter.conn.close).result()
         self._db.shutdown(wait=True)
@@ -133,7 +166,12 @@ class Station:
 
     @property
     def central(self) -> CentralClient | None:
-        return self.wiring.central
+        return None if self.wiring is None else self.wiring.central
+
+    @property
+    def engine(self) -> Any:
+        """The sync engine (None without a central, or before start_background)."""
+        return None if self.wiring is None else self.wiring.engine
 
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
         """Run ``fn(counter, *args, **kwargs)`` on the database thread without blocking."""
@@ -149,8 +187,8 @@ class Station:
             self.spool_worker.wake()
 
     def sync_now(self) -> None:
-        if self.wiring.engine is not None:
-            self.wiring.engine.wake()
+        if self.engine is not None:
+            self.engine.wake()
 
     # ----------------------------------------------------------------- listeners
 

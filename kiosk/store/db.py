@@ -14,8 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 from kiosk.store.errors import SchemaTooNew, StoreError
 from kiosk.store.migrations import LATEST, migrate, schema_version
@@ -104,7 +107,17 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
+    """:func:`open_migrated`, wrapped in sqlite-utils for tools and tests."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(open_migrated(path), execute_plugins=False)
+
+
+def open_migrated(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the counter database at ``path`` and migrate it.
+
+    The counter itself uses the plain connection: loading sqlite-utils (and click,
+    dateutil, pluggy behind it) would cost the login screen a fifth of a second.
 
     Raises :class:`StoreError` with a plain sentence for anything an operator can fix
     (wrong file, read-only, disk full) and :class:`SchemaTooNew` for a newer kiosk's file.
@@ -123,7 +136,7 @@ def open_database(path: Path) -> sqlite_utils.Database:
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return conn
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -1,0 +1,133 @@
+"""Cold start of the counter screen to an interactive login, beside a minimal Textual app.
+
+Target (issue 5): the counter reaches its login screen, PIN box focused, within 1.5x of the
+time a minimal Textual app (one Input) takes to reach its focused Input, both started the
+same way: a fresh ``python`` process, headless, timed from spawn until the app reports the
+screen ready (the wall clock, read in both processes). Runs alternate (kiosk, minimal,
+kiosk, ...) so machine load hits both alike. The counter's database is made before timing (a counter starts on its own
+database every morning); the sync engine starts as it does at a counter, with no central
+reachable (a loopback port that refuses), so nothing waits on the network.
+
+    uv run python -m benchmarks.cold_start [--runs N] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_RATIO = 1.5
+
+MINIMAL = """
+from textual.app import App
+from textual.widgets import Input
+
+class Minimal(App):
+    def compose(self):
+        yield Input(placeholder="PIN")
+
+    def on_mount(self):
+        self.query_one(Input).focus()
+
+async def ready(pilot):
+    import time
+    await pilot.pause()
+    print(f"READY {time.time():.6f}")
+    pilot.app.exit()
+
+Minimal().run(headless=True, auto_pilot=ready)
+"""
+
+KIOSK = """
+import sys
+from kiosk.config import load_settings
+from kiosk.app import create_app
+
+from pathlib import Path
+app = create_app(load_settings(Path(sys.argv[1])))
+
+async def ready(pilot):
+    from textual.widgets import Input
+    while type(pilot.app.screen).__name__ != "LoginScreen" or not isinstance(
+        pilot.app.focused, Input
+    ):
+        await pilot.pause(0.005)
+    import time
+    print(f"READY {time.time():.6f}")
+    pilot.app.exit()
+
+app.run(headless=True, auto_pilot=ready)
+"""
+
+
+def prepare(folder: Path) -> Path:
+    """A counter config and database with staff, as a counter has before it starts."""
+    from kiosk.config import load_settings
+    from kiosk.services import auth
+    from kiosk.services.runtime import open_counter
+
+    config = folder / "kiosk.toml"
+    config.write_text(
+        "[counter]\n"
+        'id = "CSC-BENCH-01"\nname = "Benchmark counter"\ndiscoms = ["MVVNL"]\n'
+        "[central]\n"
+        'url = "http://127.0.0.1:9"\ntoken = "bench-token"\n'
+        "[storage]\n"
+        f"data_dir = {str(folder / 'data')!r}\n"
+        "[printer]\n"
+        'kind = "file"\n'
+        f"file_path = {str(folder / 'receipts.bin')!r}\n",
+        encoding="utf-8",
+    )
+    counter = open_counter(load_settings(config))
+    auth.create_first_supervisor(counter, "SUP1", "Bench Supervisor", "1470")
+    counter.conn.close()
+    return config
+
+
+def time_run(code: str, *args: str) -> float:
+    """Seconds from spawning the process to the app reporting its screen ready.
+
+    Shutting down is not counted: the counter stops its sync and printer threads on the
+    way out, which is not part of getting to work.
+    """
+    started = time.time()
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+    ready = [line for line in result.stdout.splitlines() if line.startswith("READY ")]
+    if result.returncode != 0 or not ready:
+        raise SystemExit(f"the app did not start cleanly:\n{result.stderr[-2000:]}")
+    return float(ready[-1].split()[1]) - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="5 runs each (for CI)")
+    args = parser.parse_args()
+    runs = 5 if args.quick else args.runs
+    with tempfile.TemporaryDirectory() as tmp:
+        config = prepare(Path(tmp))
+        time_run(KIOSK, str(config))  # warm the OS file cache for both, untimed
+        time_run(MINIMAL)
+        kiosk, minimal = [], []
+        for _ in range(runs):
+            kiosk.append(time_run(KIOSK, str(config)))
+            minimal.append(time_run(MINIMAL))
+    k50, m50 = statistics.median(kiosk), statistics.median(minimal)
+    ratio = k50 / m50
+    print(f"cold start to login, {runs} runs each (fresh process, headless)")
+    print(f"  kiosk login screen : p50 {k50 * 1000:7.0f} ms  (min {min(kiosk) * 1000:.0f} ms)")
+    print(f"  minimal Textual app: p50 {m50 * 1000:7.0f} ms  (min {min(minimal) * 1000:.0f} ms)")
+    verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+    print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
