@@ -76,6 +76,10 @@ class LoginScreen(CounterScreen):
             self.say(self.tr("login.need_operator"), "error")
             self.query_one("#operator", Input).focus()
             return
+        if not pin.value:  # an empty PIN would count as a wrong try
+            self.say(self.tr("login.need_pin"), "error")
+            pin.focus()
+            return
         outcome = await self.attempt(auth.login, operator_id, pin.value)
         pin.value = ""
         if outcome.ok:
