@@ -181,7 +181,7 @@ class ReceiptsScreen(CounterScreen):
 
     def _fill(self) -> None:
         table: DataTable[str | Text] = self.query_one("#receipts-list", DataTable)
-        keep = self.selected()
+        keep = self._cursor_key()
         table.clear(columns=True)
         for column in COLUMNS:
             justify = "right" if column == "amount" else "left"
@@ -191,9 +191,7 @@ class ReceiptsScreen(CounterScreen):
         for line in self.lines:
             table.add_row(*self._cells(line), key=line.receipt_no)
         if keep is not None:
-            index = next(
-                (i for i, line in enumerate(self.lines) if line.receipt_no == keep.receipt_no), 0
-            )
+            index = next((i for i, line in enumerate(self.lines) if line.receipt_no == keep), 0)
             table.move_cursor(row=index, animate=False)
         self._totals()
 
@@ -234,12 +232,16 @@ class ReceiptsScreen(CounterScreen):
                 text = f"{text}  {self.tr('receipts.truncated', n=LIMIT)}"
         self.query_one("#totals", Static).update(text)
 
+    def _cursor_key(self) -> str | None:
+        """The receipt number of the row under the cursor, as the table shows it now."""
+        table: DataTable[str | Text] = self.query_one("#receipts-list", DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
     def selected(self) -> ReceiptLine | None:
         """The receipt under the list's cursor (None when the list is empty)."""
-        table: DataTable[str | Text] = self.query_one("#receipts-list", DataTable)
-        if not table.row_count or not 0 <= table.cursor_row < len(self.lines):
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = self._cursor_key()
         return next((line for line in self.lines if line.receipt_no == key), None)
 
     def _chosen(self) -> ReceiptLine | None:

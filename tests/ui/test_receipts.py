@@ -264,6 +264,35 @@ async def test_enter_shows_every_field_of_the_selected_receipt(app: KioskApp) ->
         assert isinstance(pilot.app.screen, ReceiptsScreen)
 
 
+async def test_x_in_the_detail_opens_the_cancel_form_for_that_receipt(app: KioskApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        paid = await pay(app, cash(1_000_00))
+        await pay(app, cash(200_00))
+        await open_receipts(pilot)
+        await select(pilot, paid.receipt_no)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        modal = pilot.app.screen
+        assert isinstance(modal, CancelReceiptScreen)
+        assert modal.line.receipt_no == paid.receipt_no
+
+
+async def test_the_selection_stays_on_its_receipt_while_the_search_narrows(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        first = await pay(app, cash(1_000_00))
+        await pay(app, upi(500_00, UTR, account_no=OTHER))
+        third = await pay(app, cash(200_00))
+        screen = await open_receipts(pilot)
+        await select(pilot, first.receipt_no)  # the last of three rows
+        await search(pilot, ACCOUNT)
+        assert listed(screen) == [third.receipt_no, first.receipt_no]
+        assert screen.selected().receipt_no == first.receipt_no
+
+
 async def test_escape_goes_back_to_where_f4_was_pressed(app: KioskApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
@@ -360,7 +389,8 @@ async def test_an_operator_cancels_with_a_supervisors_id_pin_and_reason(
         assert event["payload"]["reason"] == "Wrong account typed"
         assert event["payload"]["supervisor_id"] == SUPERVISOR
         await until(lambda: len(printer.jobs) == 3)
-        assert paid.receipt_no in slips(printer)[-1]
+        slip = slips(printer)[-1]
+        assert "RECEIPT CANCELLED" in slip and paid.receipt_no in slip
         assert message(screen) == (
             f"Receipt {paid.receipt_no} (₹1,000.00) is cancelled."
             " The cancellation slip is being printed."
