@@ -16,6 +16,7 @@ from kiosk.services.consumer_search import (
 from kiosk.services.counter import Counter
 from tests.services.factories import ACCOUNT, make_snapshot
 from tests.services.support import cache
+from tests.services.test_lookup import FakeCentral
 
 SETUP = LookupSetup(
     (
@@ -123,3 +124,18 @@ def test_a_name_searches_the_local_cache(counter: Counter) -> None:
     )
     found = find_consumers(counter, Query("name", "MVVNL", "सीता"))
     assert [m.snapshot.consumer.name for m in found.matches] == ["Sita Devi"]
+
+
+def test_numbers_ask_the_central_when_online(counter: Counter) -> None:
+    fresh = make_snapshot("2000000009", name="Kamla Pal")
+    central = FakeCentral(fresh)
+    counter.is_online = lambda: True
+    found = find_consumers(
+        counter,
+        Query("account", "MVVNL", "2000000009"),
+        central=central,  # type: ignore[arg-type]
+    )
+    assert [(m.source, m.snapshot.consumer.name) for m in found.matches] == [
+        ("central", "Kamla Pal")
+    ]
+    assert central.asked == [("MVVNL", "2000000009")]

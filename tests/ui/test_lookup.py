@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,11 +11,13 @@ from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import KioskApp
 from kiosk.domain.snapshot import ConsumerSnapshot, PaymentSummary
+from kiosk.i18n import Translator
 from kiosk.screens.consumer import ConsumerScreen
 from kiosk.screens.lookup import LookupScreen
+from kiosk.services.lookup import Lookup
 from kiosk.services.payments import PaymentRequest, record_payment
 from kiosk.services.preferences import current_discom
-from kiosk.widgets.consumer_card import ConsumerCard
+from kiosk.widgets.consumer_card import ConsumerCard, age_words, freshness
 from kiosk.widgets.message_line import MessageLine
 from tests.services.factories import ACCOUNT, make_bill, make_snapshot
 from tests.store.factories import make_consumption
@@ -496,3 +498,24 @@ async def test_f3_on_the_card_opens_the_payment(tmp_path: Path) -> None:
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, PaymentScreen)
+
+
+# ---------------------------------------------------------------------- freshness words
+
+
+def test_a_live_answer_says_so_and_a_cached_one_says_its_age_in_hindi_too() -> None:
+    now = datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+    snapshot = make_snapshot()
+    english, hindi = Translator("en", strict=True), Translator("hi", strict=True)
+    live = Lookup(snapshot, "central", now, 0)
+    assert freshness(live, now, english).plain == "Live from the central."
+    old = Lookup(snapshot, "cache", now - timedelta(days=2, hours=5), 0)
+    assert freshness(old, now, english).plain == (
+        "Data as of 08.01.2026 06:30 (2 days old): this counter's copy."
+    )
+    assert freshness(old, now, hindi).plain == (
+        "08.01.2026 06:30 तक का डेटा (2 दिन पुराना): इस काउंटर की प्रति।"
+    )
+    assert age_words(timedelta(minutes=1), english) == "1 minute"
+    assert age_words(timedelta(seconds=30), english) == "less than a minute"
+    assert age_words(timedelta(hours=1, minutes=59), english) == "1 hour"
