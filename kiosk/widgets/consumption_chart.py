@@ -50,8 +50,11 @@ def bar(units: int, most: int, width: int) -> str:
     return FULL * (halves // 2) + (HALF if halves % 2 else "")
 
 
-def chart_lines(window: Sequence[tuple[str, int | None]], width: int, no_reading: str) -> Text:
-    """The bars for ``window`` in ``width`` cells (labels, bars and figures)."""
+def chart_lines(window: Sequence[tuple[str, int | None]], width: int) -> Text:
+    """The bars for ``window`` in ``width`` cells (labels, bars and figures).
+
+    A month without a reading shows ``-`` where the figure goes: no bar, and no zero.
+    """
     text = Text(no_wrap=True, overflow="crop")
     known = [u for _, u in window if u is not None]
     most = max(known, default=0)
@@ -62,13 +65,10 @@ def chart_lines(window: Sequence[tuple[str, int | None]], width: int, no_reading
             text.append("\n")
         label = f"{month[5:7]}/{month[2:4]}"
         text.append(f"{label} ", style="dim")
-        if units is None:
-            text.append(f"{'':<{bar_width}}  ")
-            text.append(no_reading, style="dim")
-            continue
-        drawn = bar(units, most, bar_width)
+        drawn = "" if units is None else bar(units, most, bar_width)
         text.append(f"{drawn:<{bar_width}}", style="bold" if units == most else "")
-        text.append(f"  {units:>{figures}}")
+        figure = "-" if units is None else str(units)
+        text.append(f"  {figure:>{figures}}", style="dim" if units is None else "")
     return text
 
 
@@ -97,7 +97,7 @@ class ConsumptionChart(Static):
         if not window:
             return Text(tr(self, "consumer.no_consumption"), style="dim")
         width = self.content_size.width or 40
-        return chart_lines(window, width, tr(self, "consumer.no_reading"))
+        return chart_lines(window, width)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return max(1, len(self.window))

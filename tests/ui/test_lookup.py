@@ -10,7 +10,7 @@ from typing import Any
 from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import KioskApp
-from kiosk.domain.snapshot import ConsumerSnapshot, PaymentSummary
+from kiosk.domain.snapshot import ConsumerSnapshot, MonthUnits, PaymentSummary
 from kiosk.i18n import Translator
 from kiosk.screens.consumer import ConsumerScreen
 from kiosk.screens.lookup import LookupScreen
@@ -18,6 +18,7 @@ from kiosk.services.lookup import Lookup
 from kiosk.services.payments import PaymentRequest, record_payment
 from kiosk.services.preferences import current_discom
 from kiosk.widgets.consumer_card import ConsumerCard, age_words, freshness
+from kiosk.widgets.consumption_chart import chart_lines, month_window
 from kiosk.widgets.message_line import MessageLine
 from tests.services.factories import ACCOUNT, make_bill, make_snapshot
 from tests.store.factories import make_consumption
@@ -54,6 +55,7 @@ def consumers() -> list[ConsumerSnapshot]:
         make_snapshot(
             "2000000004",
             name="Mohan Gupta",
+            name_hi="मोहन गुप्ता",
             category="lmv2-urban",
             load_kw=Decimal("5"),
             meter_type="prepaid",
@@ -519,3 +521,14 @@ def test_a_live_answer_says_so_and_a_cached_one_says_its_age_in_hindi_too() -> N
     assert age_words(timedelta(minutes=1), english) == "1 minute"
     assert age_words(timedelta(seconds=30), english) == "less than a minute"
     assert age_words(timedelta(hours=1, minutes=59), english) == "1 hour"
+
+
+def test_a_month_without_a_reading_is_a_gap_not_a_zero() -> None:
+    readings = [MonthUnits(month="2025-10", units=90), MonthUnits(month="2026-01", units=30)]
+    window = month_window(readings)
+    assert window[0] == ("2025-02", None)
+    assert window[-4:] == [("2025-10", 90), ("2025-11", None), ("2025-12", None), ("2026-01", 30)]
+    lines = chart_lines(window, 30).plain.splitlines()
+    assert lines[-2] == "12/25 " + " " * 20 + "   -"
+    assert lines[-1] == "01/26 " + "█" * 6 + "▌" + " " * 13 + "  30"  # a third, in halves
+    assert lines[-4] == "10/25 " + "█" * 20 + "  90"
