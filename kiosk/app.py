@@ -202,7 +202,7 @@ class KioskApp(App[None]):
 
         self.operator = None
         self.status = replace(self.status, operator="")
-        while len(self.screen_stack) > 1:
+        while len(self.screen_stack) > 2:  # keep Textual's own base screen and ours
             self.pop_screen()
         self.switch_screen(LoginScreen())
 
