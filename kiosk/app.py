@@ -55,6 +55,8 @@ class DemoInfo:
     supervisor_pin: str
     toggle_outage: Callable[[], bool] | None = None
     receipts_dir: str = ""
+    # Plays the customer's phone paying a UPI request (reference -> UTR), via the central.
+    customer_pays_upi: Callable[[str], str] | None = None
 
 
 class SyncChanged(Message):

@@ -110,6 +110,26 @@ class Demo:
     data_dir: Path
     receipts_dir: Path
 
+    def customer_pays_upi(self, reference: str) -> str:
+        """Play the customer's phone: tell the central (through its PSP stand-in) that the
+        UPI request ``reference`` was paid, with a made-up UTR; returns that UTR.
+
+        Goes straight to the central, not through the counter's transport: the customer's
+        phone is on the mobile network even when the counter's link is down.
+        """
+        import httpx
+
+        utr = "5" + "".join(secrets.choice("0123456789") for _ in range(11))
+        token = self.settings.central.resolved_token()
+        reply = httpx.post(
+            f"{self.central.url}/v1/upi/intents/{reference}/paid",
+            json={"utr": utr},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5.0,
+        )
+        reply.raise_for_status()
+        return utr
+
     def close(self) -> None:
         """Stop the central and close the transport; safe to call twice."""
         self.central.stop()

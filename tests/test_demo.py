@@ -207,3 +207,25 @@ def audit_count(counter: Counter, action_like: str) -> int:
         "SELECT count(*) FROM audit_log WHERE action LIKE ?", (action_like,)
     ).fetchone()
     return int(row[0])
+
+
+def test_the_demo_customer_pays_a_upi_request_and_the_counter_reads_the_utr(
+    demo: Demo, counter: Counter
+) -> None:
+    from kiosk.services.upi import upi_confirmation, upi_request
+
+    wiring = wire_sync(counter, transport=demo.transport)
+    try:
+        wiring.engine.sync_once()  # online
+        snapshot = central_records(demo)[0]
+        account = snapshot.consumer
+        request = upi_request(
+            counter, account.discom, account.account_no, 500_00, central=wiring.central
+        )
+        assert request.registered
+        assert upi_confirmation(counter, request.reference, central=wiring.central) is None
+        utr = demo.customer_pays_upi(request.reference)
+        assert len(utr) == 12 and utr.isdigit()
+        assert upi_confirmation(counter, request.reference, central=wiring.central) == utr
+    finally:
+        wiring.close()

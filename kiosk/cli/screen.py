@@ -43,6 +43,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
             supervisor_pin=DEMO_SUPERVISOR_PIN,
             toggle_outage=demo.transport.toggle,
             receipts_dir=str(demo.receipts_dir),
+            customer_pays_upi=demo.customer_pays_upi,
         )
         app = create_app(demo.settings, transport=demo.transport, demo=info)
         app.run()
