@@ -1,0 +1,182 @@
+"""The last look before money is saved, and the warning for a second payment today.
+
+Both are typed modals (``ModalScreen[bool]``): the payment screen pushes one with a
+callback and learns True (go on) or False (back to edit). The second-payment warning takes
+only an explicit Y: an operator who presses Enter twice out of habit must not collect the
+same bill twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kiosk.domain.money import amount_in_words_en, amount_in_words_hi, format_inr
+from kiosk.widgets.text import TLabel, tr
+
+_REFERENCE_LABELS = {
+    "upi": "pay_confirm.utr_label",
+    "cheque": "pay_confirm.cheque_label",
+    "card": "pay_confirm.card_label",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSummary:
+    """What the operator checks before Enter: who, how much, how."""
+
+    name: str
+    name_hi: str
+    discom: str
+    account_no: str
+    amount_paise: int
+    mode: str
+    reference: str | None = None
+    tendered_paise: int | None = None
+
+    @property
+    def change_paise(self) -> int:
+        if self.mode != "cash" or self.tendered_paise is None:
+            return 0
+        return max(0, self.tendered_paise - self.amount_paise)
+
+
+def amount_in_words(amount: int, language: str) -> str:
+    """The amount in words in the screen's language (first letter capitalised)."""
+    words = amount_in_words_hi(amount) if language == "hi" else amount_in_words_en(amount)
+    return words[:1].upper() + words[1:]
+
+
+def consumer_name(summary: PaymentSummary, language: str) -> str:
+    return summary.name_hi if language == "hi" and summary.name_hi else summary.name
+
+
+class ConfirmPayment(ModalScreen[bool]):
+    """Enter saves the payment (True); Esc goes back to edit it (False)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "commit", show=False),
+        Binding("escape", "back", show=False),
+    ]
+
+    def __init__(self, summary: PaymentSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="confirm-dialog"):
+            yield TLabel("pay_confirm.title", classes="screen-title")
+            yield Static(id="confirm-consumer")
+            yield Static(id="confirm-amount", classes="confirm-amount")
+            yield Static(id="confirm-words")
+            yield Static(id="confirm-mode")
+            if self.summary.mode == "cash":
+                yield Static(id="confirm-tendered")
+                yield Static(id="confirm-change", classes="confirm-amount")
+            yield TLabel("pay_confirm.keys", classes="hint")
+
+    def on_mount(self) -> None:
+        self.localise()
+
+    def localise(self) -> None:
+        s = self.summary
+        language = self.app.tr.language  # type: ignore[attr-defined]
+        text = {
+            "#confirm-consumer": tr(
+                self,
+                "pay_confirm.consumer",
+                name=consumer_name(s, language),
+                discom=s.discom,
+                account=s.account_no,
+            ),
+            "#confirm-amount": tr(self, "pay_confirm.amount", amount=format_inr(s.amount_paise)),
+            "#confirm-words": tr(
+                self, "pay_confirm.words", words=amount_in_words(s.amount_paise, language)
+            ),
+            "#confirm-mode": self._mode_line(),
+        }
+        if s.mode == "cash":
+            tendered = s.tendered_paise if s.tendered_paise is not None else s.amount_paise
+            text["#confirm-tendered"] = tr(
+                self, "pay_confirm.tendered", amount=format_inr(tendered)
+            )
+            text["#confirm-change"] = tr(
+                self, "pay_confirm.change", amount=format_inr(s.change_paise)
+            )
+        for selector, words in text.items():
+            self.query_one(selector, Static).update(words)
+
+    def _mode_line(self) -> str:
+        s = self.summary
+        mode = tr(self, f"payment.modes.{s.mode}")
+        label = _REFERENCE_LABELS.get(s.mode)
+        if label and s.reference:
+            return tr(
+                self,
+                "pay_confirm.mode_ref",
+                mode=mode,
+                label=tr(self, label),
+                reference=s.reference,
+            )
+        return tr(self, "pay_confirm.mode", mode=mode)
+
+    @property
+    def text(self) -> str:
+        """Everything the dialog says, for tests and screen readers."""
+        return "\n".join(str(node.render()) for node in self.query(Static))
+
+    def action_commit(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+class ConfirmSecondPayment(ModalScreen[bool]):
+    """The consumer already paid today: Y takes the payment again, N or Esc does not.
+
+    Enter is bound on purpose and does nothing but repeat the question.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "yes", show=False),
+        Binding("n,escape", "no", show=False),
+        Binding("enter", "ask", show=False),
+    ]
+
+    def __init__(self, earlier: tuple[str, ...]) -> None:
+        super().__init__()
+        self.earlier = earlier
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="second-dialog"):
+            yield TLabel("pay_second.title", classes="screen-title")
+            yield TLabel(
+                "pay_second.explain",
+                values={"receipts": ", ".join(self.earlier)},
+                id="second-explain",
+            )
+            yield TLabel("pay_second.keys", classes="hint")
+            yield TLabel("pay_second.need_y", id="second-ask", classes="message-line -warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#second-ask").display = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(str(node.render()) for node in self.query(Static) if node.display)
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+    def action_ask(self) -> None:
+        self.query_one("#second-ask").display = True
