@@ -15,6 +15,7 @@ and fills in the UTR itself.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import ClassVar
@@ -172,9 +173,11 @@ class PaymentScreen(CounterScreen):
     TITLE_KEY = "payment.title"
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (("Enter", "keys.next"), ("Esc", "keys.back"))
     UPI_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (("Ctrl+P", "payment.keys.print_qr"),)
+    DEMO_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (("F8", "payment.keys.demo_pay"),)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", show=False),
         Binding("ctrl+p", "print_qr", show=False),
+        Binding("f8", "demo_pay", show=False),
     ]
     DEFAULT_CSS = """
     PaymentScreen #pay-body {
@@ -292,8 +295,14 @@ class PaymentScreen(CounterScreen):
 
     def key_list(self) -> list[tuple[str, str]]:
         """Ctrl+P (print the QR slip again) only while UPI is the mode."""
-        upi = self.UPI_KEYS if getattr(self, "mode", "") == "upi" else ()
-        return [*super().key_list(), *upi]
+        if getattr(self, "mode", "") != "upi":
+            return super().key_list()
+        demo = self.DEMO_KEYS if self._customer_phone() is not None else ()
+        return [*super().key_list(), *self.UPI_KEYS, *demo]
+
+    def _customer_phone(self) -> Callable[[str], str] | None:
+        """kiosk --demo only: plays the customer's phone paying the QR (reference -> UTR)."""
+        return getattr(self.desk.demo, "customer_pays_upi", None)
 
     @property
     def prepaid(self) -> bool:
@@ -457,7 +466,8 @@ class PaymentScreen(CounterScreen):
         self.query_one("#pay-qr").display = self.mode == "upi"
         self.input("utr").value = ""
         online = self.upi.registered and station.central is not None
-        self._set_upi_state("payment.upi_waiting" if online else "payment.upi_offline")
+        waiting = "payment.upi_waiting_demo" if self._customer_phone() else "payment.upi_waiting"
+        self._set_upi_state(waiting if online else "payment.upi_offline")
         if changed:
             self.say(self.tr("payment.upi_new_qr", amount=format_inr(amount)), "warning")
         self._start_polling()
@@ -481,8 +491,8 @@ class PaymentScreen(CounterScreen):
     async def poll_upi(self) -> None:
         request = self.upi
         station = self.desk.station
-        if request is None or self._polling or self.mode != "upi":
-            return
+        if request is None or self._polling or self._busy or self.mode != "upi":
+            return  # not while the operator is confirming what is on the form
         self._polling = True
         try:
             utr = await station.call(upi_confirmation, request.reference, central=station.central)
@@ -527,6 +537,21 @@ class PaymentScreen(CounterScreen):
     def action_print_qr(self) -> None:
         if self.mode == "upi" and self.upi is not None:
             self.print_upi_slip(self.upi)
+
+    def action_demo_pay(self) -> None:
+        pay = self._customer_phone()
+        if pay is not None and self.mode == "upi" and self.upi is not None:
+            self.demo_customer_pays(pay, self.upi.reference)
+
+    @work(thread=True, exclusive=True, group="demo-pay", exit_on_error=False, name="demo-pay")
+    def demo_customer_pays(self, pay: Callable[[str], str], reference: str) -> None:
+        """The demo's customer pays; the central's confirmation then fills the UTR in."""
+        try:
+            pay(reference)
+        except Exception as exc:  # the demo central may be stopped: say so, go on
+            self.app.call_from_thread(
+                self.say, self.tr("payment.demo_pay_failed", detail=type(exc).__name__), "warning"
+            )
 
     # ----------------------------------------------------------------- confirm and save
 

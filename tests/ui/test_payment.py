@@ -17,7 +17,7 @@ import pytest
 import zxingcpp
 from textual.widgets import Input, Static
 
-from kiosk.app import KioskApp
+from kiosk.app import DemoInfo, KioskApp
 from kiosk.domain.money import amount_in_words_hi, format_inr
 from kiosk.domain.upi import parse_upi_link
 from kiosk.printer.connections import DummyConnection
@@ -151,7 +151,7 @@ async def test_prepaid_opens_with_an_empty_focused_amount(app):
         assert isinstance(screen.focused, ModeChooser)
 
 
-async def test_the_full_fast_path_from_the_lookup_takes_six_keys_after_the_account(app, printer):
+async def test_the_full_fast_path_from_the_lookup_takes_five_keys_after_the_account(app, printer):
     """Account number, Enter (card), Enter (payment), C, Enter (exact), Enter (commit)."""
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot)
@@ -287,6 +287,21 @@ async def test_ctrl_p_prints_the_upi_slip_again(app, printer):
         await until(pilot, lambda: len(printer.jobs) == 2)
         assert printer.jobs[1] == printer.jobs[0]
         assert screen.upi is not None
+
+
+async def test_without_a_upi_payee_there_is_no_qr_but_a_typed_utr_is_taken(tmp_path, printer):
+    app = build_app(tmp_path, printer=printer)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_payment(pilot)
+        await pilot.press("u")
+        await until(pilot, lambda: "No UPI QR code" in str(screen.query_one("#upi-state").render()))
+        assert "upi.payee_vpa" in str(screen.query_one("#upi-state").render())
+        assert not screen.query_one("#pay-qr").display
+        assert printer.jobs == []
+        assert screen.focused is screen.query_one("#utr")
+        await pilot.press(*UTR, "enter")
+        done = await confirm_and_commit(pilot)
+        assert (await payment_row(app, done.result.receipt_no))["reference"] == UTR
 
 
 async def test_a_utr_that_is_not_12_digits_is_refused_and_nothing_is_written(app):
@@ -522,6 +537,41 @@ async def test_the_central_confirms_a_upi_payment_and_the_utr_fills_itself(tmp_p
             done = await confirm_and_commit(pilot)
             row = await payment_row(app, done.result.receipt_no)
             assert (row["mode"], row["reference"]) == ("upi", UTR)
+
+
+async def test_demo_f8_plays_the_customers_phone_and_the_utr_comes_back_from_the_central(
+    tmp_path, printer
+):
+    with LiveCentral(tmp_path / "central.db", counter_id="CSC-0001") as central:
+
+        def customer_pays(reference: str) -> str:
+            reply = httpx.post(
+                f"{central.url}/v1/upi/intents/{reference}/paid",
+                json={"utr": UTR},
+                headers=central.headers,
+            )
+            reply.raise_for_status()
+            return UTR
+
+        demo = DemoInfo("OP1", "2580", "SUP1", "1470", customer_pays_upi=customer_pays)
+        app = build_app(
+            tmp_path / "counter",
+            printer=printer,
+            upi=UPI,
+            demo=demo,
+            central={"url": central.url, "token": central.token},
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_payment(pilot)
+            await pilot.press("u")
+            await until(pilot, lambda: screen.upi is not None)
+            assert "F8" in str(screen.query_one("#upi-state", Static).render())
+            assert ("F8", "payment.keys.demo_pay") in screen.key_list()
+            await pilot.press("f8")
+            await until(pilot, lambda: value(screen, "utr") == UTR)
+            await pilot.press("enter")
+            done = await confirm_and_commit(pilot)
+            assert (await payment_row(app, done.result.receipt_no))["reference"] == UTR
 
 
 # --- Hindi --------------------------------------------------------------------------------
