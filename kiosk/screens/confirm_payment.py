@@ -144,9 +144,14 @@ class ConfirmSecondPayment(ModalScreen[bool]):
     Enter is bound on purpose and does nothing but repeat the question.
     """
 
+    DEFAULT_CSS = """
+    ConfirmSecondPayment #second-dialog {
+        border: solid $warning;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "yes", show=False),
-        Binding("n,escape", "no", show=False),
+        Binding("y,Y", "yes", show=False),
+        Binding("n,N,escape", "no", show=False),
         Binding("enter", "ask", show=False),
     ]
 
