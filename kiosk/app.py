@@ -157,7 +157,10 @@ class KioskApp(App[None]):
     async def refresh_status(self) -> None:
         """Queue numbers from the database thread; the engine's state fills in the rest."""
         numbers = await self.station.call(_queue_numbers, self.station.engine)
-        last = datetime.fromisoformat(numbers.last_sync_at) if numbers.last_sync_at else None
+        times = [datetime.fromisoformat(numbers.last_sync_at)] if numbers.last_sync_at else []
+        if self.status.last_sync_at is not None:  # a cycle with nothing to send counts too
+            times.append(self.status.last_sync_at)
+        last = max(times, default=None)
         self.status = replace(
             self.status,
             online=numbers.online,
@@ -175,6 +178,10 @@ class KioskApp(App[None]):
             if state.last_success_at is None
             else datetime.fromtimestamp(state.last_success_at, UTC)
         )
+        if state.online and state.last_error is None and state.last_attempt_at is not None:
+            # The last cycle went through, even if it had nothing to send.
+            attempt = datetime.fromtimestamp(state.last_attempt_at, UTC)
+            last = attempt if last is None else max(last, attempt)
         self.status = replace(
             self.status,
             online=state.online,

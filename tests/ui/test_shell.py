@@ -194,3 +194,16 @@ async def test_supervisor_signs_in_too(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, SUPERVISOR, SUPERVISOR_PIN)
         assert app.operator.role == "supervisor"
+
+
+async def test_a_sync_cycle_with_nothing_to_send_still_counts_as_synced(tmp_path: Path) -> None:
+    app = build_app(tmp_path, central={"url": "http://127.0.0.1:9", "token": "t" * 24})
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        attempted = START.timestamp() - 120  # two minutes before the (frozen) clock
+        app.post_message(SyncChanged(SyncState(online=True, last_attempt_at=attempted)))
+        await pilot.pause()
+        assert "synced 2 min ago" in bar(app)
+        app.post_message(SyncChanged(SyncState(online=False, last_error="down")))
+        await pilot.pause()
+        assert "synced 2 min ago" in bar(app)  # a failure does not erase the last contact
