@@ -4,9 +4,10 @@ Target (issue 5): the counter reaches its login screen, PIN box focused, within 
 time a minimal Textual app (one Input) takes to reach its focused Input, both started the
 same way: a fresh ``python`` process, headless, timed from spawn until the app reports the
 screen ready (the wall clock, read in both processes). Runs alternate (kiosk, minimal,
-kiosk, ...) so machine load hits both alike. The counter's database is made before timing (a counter starts on its own
-database every morning); the sync engine starts as it does at a counter, with no central
-reachable (a loopback port that refuses), so nothing waits on the network.
+kiosk, ...) so machine load hits both alike. The counter's database is made before timing
+(a counter starts on its own database every morning); the sync engine starts as it does
+at a counter, with no central reachable (a loopback port that refuses), so nothing waits
+on the network.
 
     uv run python -m benchmarks.cold_start [--runs N] [--quick]
 """

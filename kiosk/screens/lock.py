@@ -23,7 +23,9 @@ from kiosk.widgets.text import TLabel
 class LockScreen(ModalScreen[None]):
     """Only the signed-in operator's PIN (or signing out) gets past this."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+x", "sign_out", show=False, priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+x", "sign_out", show=False, priority=True)
+    ]
 
     def compose(self) -> ComposeResult:
         operator = self.app.operator  # type: ignore[attr-defined]
