@@ -8,9 +8,29 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from kiosk.config import KioskSettings
+
+if TYPE_CHECKING:
+    from kiosk.app import DemoInfo
+    from kiosk.demo import Demo
+
+
+def demo_info(demo: Demo) -> DemoInfo:
+    """What the screen needs to know of a prepared demo (its PINs, its two switches)."""
+    from kiosk.app import DemoInfo
+    from kiosk.demo import DEMO_OPERATOR, DEMO_PIN, DEMO_SUPERVISOR, DEMO_SUPERVISOR_PIN
+
+    return DemoInfo(
+        operator_id=DEMO_OPERATOR,
+        pin=DEMO_PIN,
+        supervisor_id=DEMO_SUPERVISOR,
+        supervisor_pin=DEMO_SUPERVISOR_PIN,
+        toggle_outage=demo.transport.toggle,
+        receipts_dir=str(demo.receipts_dir),
+        customer_pays_upi=demo.customer_pays_upi,
+    )
 
 
 def run_counter(settings: KioskSettings) -> int:
@@ -23,28 +43,14 @@ def run_counter(settings: KioskSettings) -> int:
 
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     """Prepare (or reopen) the demo folder, start its central, run the screen, stop."""
-    from kiosk.app import DemoInfo, create_app
-    from kiosk.demo import (
-        DEMO_OPERATOR,
-        DEMO_PIN,
-        DEMO_SUPERVISOR,
-        DEMO_SUPERVISOR_PIN,
-        prepare_demo,
-    )
+    from kiosk.app import create_app
+    from kiosk.demo import prepare_demo
 
     data_dir: Path | None = getattr(args, "demo_dir", None)
     out.write("kiosk --demo: preparing the demo counter and its central...\n")
     out.flush()
     with prepare_demo(data_dir) as demo:
-        info = DemoInfo(
-            operator_id=DEMO_OPERATOR,
-            pin=DEMO_PIN,
-            supervisor_id=DEMO_SUPERVISOR,
-            supervisor_pin=DEMO_SUPERVISOR_PIN,
-            toggle_outage=demo.transport.toggle,
-            receipts_dir=str(demo.receipts_dir),
-            customer_pays_upi=demo.customer_pays_upi,
-        )
+        info = demo_info(demo)
         app = create_app(demo.settings, transport=demo.transport, demo=info)
         app.run()
     out.write(

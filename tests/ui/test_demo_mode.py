@@ -11,15 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from kiosk.app import DemoInfo, KioskApp, create_app
-from kiosk.demo import (
-    DEMO_OPERATOR,
-    DEMO_PIN,
-    DEMO_SUPERVISOR,
-    DEMO_SUPERVISOR_PIN,
-    Demo,
-    prepare_demo,
-)
+from kiosk.app import KioskApp, create_app
+from kiosk.cli.screen import demo_info
+from kiosk.demo import DEMO_OPERATOR, DEMO_PIN, Demo, prepare_demo
 from kiosk.screens.login import LoginScreen
 from kiosk.screens.lookup import LookupScreen
 from kiosk.screens.receipt_done import ReceiptDoneScreen
@@ -38,16 +32,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 
 def demo_app(demo: Demo) -> KioskApp:
-    info = DemoInfo(
-        operator_id=DEMO_OPERATOR,
-        pin=DEMO_PIN,
-        supervisor_id=DEMO_SUPERVISOR,
-        supervisor_pin=DEMO_SUPERVISOR_PIN,
-        toggle_outage=demo.transport.toggle,
-        receipts_dir=str(demo.receipts_dir),
-        customer_pays_upi=demo.customer_pays_upi,
+    """The app exactly as ``kiosk --demo`` builds it."""
+    return create_app(
+        demo.settings, transport=demo.transport, demo=demo_info(demo), strict_i18n=True
     )
-    return create_app(demo.settings, transport=demo.transport, demo=info, strict_i18n=True)
 
 
 def postpaid_accounts(demo: Demo) -> list[str]:
