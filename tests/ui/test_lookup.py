@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import KioskApp
@@ -480,24 +481,14 @@ async def test_the_result_list_follows_the_language_switch(tmp_path: Path) -> No
 # ---------------------------------------------------------------------- on to the payment
 
 
-async def test_enter_on_the_card_opens_the_payment(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["enter", "f3"])
+async def test_enter_or_f3_on_the_card_opens_the_payment(tmp_path: Path, key: str) -> None:
     from kiosk.screens.payment import PaymentScreen
 
     app = lookup_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_card(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, PaymentScreen)
-
-
-async def test_f3_on_the_card_opens_the_payment(tmp_path: Path) -> None:
-    from kiosk.screens.payment import PaymentScreen
-
-    app = lookup_app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_card(pilot)
-        await pilot.press("f3")
+        await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, PaymentScreen)
 
