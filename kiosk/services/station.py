@@ -178,10 +178,6 @@ class Station:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, partial(fn, self.counter, *args, **kwargs))
 
-    def call_blocking(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
-        """The same from a worker thread (never from the screen's event loop)."""
-        return self._db.submit(fn, self.counter, *args, **kwargs).result()
-
     def wake_printer(self) -> None:
         if self.spool_worker is not None:
             self.spool_worker.wake()
