@@ -39,6 +39,7 @@ class PaymentSummary:
     mode: str
     reference: str | None = None
     tendered_paise: int | None = None
+    purpose_key: str = ""  # what the money is for, when it is not the bill
 
     @property
     def change_paise(self) -> int:
@@ -73,6 +74,8 @@ class ConfirmPayment(ModalScreen[bool]):
         with Vertical(classes="dialog wide", id="confirm-dialog"):
             yield TLabel("pay_confirm.title", classes="screen-title")
             yield Static(id="confirm-consumer")
+            if self.summary.purpose_key:
+                yield TLabel(self.summary.purpose_key, id="confirm-purpose")
             yield Static(id="confirm-amount", classes="confirm-amount")
             yield Static(id="confirm-words")
             yield Static(id="confirm-mode")

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -27,6 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -107,6 +109,29 @@ def record_or_ask(
         return record_payment(counter, request, confirm_second=confirm_second)
     except NeedsConfirmation as question:
         return question
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPurpose:
+    """What the money is for: the bill unless a task says otherwise.
+
+    A relief-scheme fee or a prepaid recharge is taken on the same screen, by the same
+    modes and the same confirm step, but with its own amount, its own rules (``check``,
+    run before the confirm dialog), its own save (``commit``, one transaction on the
+    database thread) and its own screen afterwards (``done``).
+    """
+
+    title_key: str = "payment.title"
+    # Shown above the amount and on the confirm dialog ("Relief scheme fee"); "" = the bill.
+    label_key: str = ""
+    amount_paise: int | None = None  # None: the consumer's outstanding amount
+    fixed_amount: bool = False  # the amount is set by the task (a fee): not editable
+    check: Callable[[Counter, PaymentRequest], object] | None = None
+    commit: Callable[[Counter, PaymentRequest, bool], object] | None = None
+    done: Callable[[Any], Screen[Any]] | None = None
+
+
+BILL = PaymentPurpose()
 
 
 class ModeChooser(Widget, can_focus=True):
@@ -233,9 +258,10 @@ class PaymentScreen(CounterScreen):
     }
     """
 
-    def __init__(self, lookup: Lookup) -> None:
+    def __init__(self, lookup: Lookup, purpose: PaymentPurpose = BILL) -> None:
         super().__init__()
         self.lookup = lookup
+        self.purpose = purpose
         self.consumer = lookup.snapshot.consumer
         self.mode = ""
         self.upi: UpiRequest | None = None
@@ -283,8 +309,16 @@ class PaymentScreen(CounterScreen):
                     yield Input(id="pos-ref", restrict=r"[A-Za-z0-9\-]*", max_length=32)
 
     def on_mount(self) -> None:
-        due = self.lookup.outstanding_paise
+        if self.purpose.title_key != self.TITLE_KEY:
+            self.query_one(".screen-title", TLabel).set_key(self.purpose.title_key)
         amount = self.query_one("#amount", Input)
+        if self.purpose.amount_paise is not None:
+            amount.value = amount_text(self.purpose.amount_paise)
+            amount.disabled = self.purpose.fixed_amount
+            self.query_one(ModeChooser).focus()
+            self.localise()
+            return
+        due = self.lookup.outstanding_paise
         if self.prepaid or due <= 0:
             amount.value = ""
             amount.focus()
@@ -319,12 +353,7 @@ class PaymentScreen(CounterScreen):
                 account=self.consumer.account_no,
             )
         )
-        due = self.lookup.outstanding_paise
-        self.query_one("#pay-due", Static).update(
-            self.tr("payment.due_prepaid")
-            if self.prepaid
-            else self.tr("payment.due", amount=format_inr(due))
-        )
+        self.query_one("#pay-due", Static).update(self._due_line())
         self._show_change()
         for widget_id, (key, values) in (
             ("upi-state", self._upi_state),
@@ -335,6 +364,19 @@ class PaymentScreen(CounterScreen):
         if self.upi is not None:
             caption = self.tr("payment.scan", amount=format_inr(self.upi.amount_paise))
         self.query_one("#qr-caption", Static).update(caption)
+
+    def _due_line(self) -> str:
+        purpose = self.purpose
+        if purpose.label_key:
+            amount = purpose.amount_paise
+            return self.tr(
+                "payment.purpose",
+                purpose=self.tr(purpose.label_key),
+                amount=format_inr(amount) if amount is not None else "-",
+            )
+        if self.prepaid:
+            return self.tr("payment.due_prepaid")
+        return self.tr("payment.due", amount=format_inr(self.lookup.outstanding_paise))
 
     # ----------------------------------------------------------------- moving around
 
@@ -352,6 +394,9 @@ class PaymentScreen(CounterScreen):
 
     @on(ModeChooser.AmountWanted)
     def _edit_amount(self) -> None:
+        if self.purpose.fixed_amount:
+            self.say(self.tr("payment.amount_fixed"), "info")
+            return
         self.input("amount").focus()
 
     @on(ModeChooser.Forward)
@@ -607,6 +652,7 @@ class PaymentScreen(CounterScreen):
             mode=mode,
             reference=reference,
             tendered_paise=request.tendered_paise,
+            purpose_key=self.purpose.label_key,
         )
         return request, summary
 
@@ -637,7 +683,7 @@ class PaymentScreen(CounterScreen):
         request, summary = collected
         self._busy = True
         try:
-            outcome = await self.attempt(check_payment, request)
+            outcome = await self.attempt(self.purpose.check or check_payment, request)
         finally:
             self._busy = False
         if not outcome.ok:
@@ -662,7 +708,9 @@ class PaymentScreen(CounterScreen):
             return
         self._busy = True
         try:
-            outcome = await self.attempt(record_or_ask, request, confirm_second)
+            outcome = await self.attempt(
+                self.purpose.commit or record_or_ask, request, confirm_second
+            )
         finally:
             self._busy = False
         if not outcome.ok or outcome.value is None:
@@ -677,4 +725,5 @@ class PaymentScreen(CounterScreen):
             return
         self.saved = True
         self._stop_polling()
-        self.app.switch_screen(ReceiptDoneScreen(value))
+        done = self.purpose.done or ReceiptDoneScreen
+        self.app.switch_screen(done(value))

@@ -18,15 +18,17 @@ import zxingcpp
 from textual.widgets import Input, Static
 
 from kiosk.app import DemoInfo, KioskApp
+from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import amount_in_words_hi, format_inr
 from kiosk.domain.upi import parse_upi_link
 from kiosk.printer.connections import DummyConnection
 from kiosk.printer.escpos_decode import rasters, text_of
 from kiosk.screens.confirm_payment import ConfirmPayment, ConfirmSecondPayment
-from kiosk.screens.payment import ModeChooser, PaymentScreen
+from kiosk.screens.payment import ModeChooser, PaymentPurpose, PaymentScreen
 from kiosk.screens.receipt_done import ReceiptDoneScreen
 from kiosk.services.counter import Counter
 from kiosk.services.lookup import Lookup, find_account
+from kiosk.services.recharge import recharge
 from kiosk.widgets.upi_qr import UpiQr
 from tests.services.factories import ACCOUNT, DUE, make_snapshot
 from tests.services.support import START, FixedClock
@@ -589,3 +591,77 @@ async def test_the_confirm_dialog_says_the_amount_in_hindi_words_after_f10(app):
         assert amount_in_words_hi(DUE) in modal.text
         assert "राम कुमार" in modal.text
         assert "माध्यम: नकद" in modal.text
+
+
+# --- other purposes (a fee, a recharge) ---------------------------------------------------
+
+
+def recharge_purpose(amount_paise: int, refuse: str = "") -> PaymentPurpose:
+    """A recharge taken on the payment screen: fixed amount, the recharge service saves."""
+
+    def check(counter: Counter, request: Any) -> None:
+        if refuse:
+            raise InvalidInput("meter number", refuse)
+
+    def commit(counter: Counter, request: Any, confirm_second: bool) -> Any:
+        return recharge(counter, request).payment
+
+    return PaymentPurpose(
+        title_key="consumer.title",
+        label_key="payment.modes.cash",
+        amount_paise=amount_paise,
+        fixed_amount=True,
+        check=check,
+        commit=commit,
+        done=ReceiptDoneScreen,
+    )
+
+
+async def open_for(pilot: Any, purpose: PaymentPurpose, account: str = PREPAID) -> PaymentScreen:
+    app = pilot.app
+    await sign_in(pilot)
+    lookup = await app.station.call(find_account, "MVVNL", account)
+    screen = PaymentScreen(lookup, purpose=purpose)
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def test_a_purpose_sets_the_title_and_a_fixed_amount_the_operator_cannot_edit(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_for(pilot, recharge_purpose(500_00))
+        assert value(screen, "amount") == "500"
+        assert screen.input("amount").disabled
+        assert str(screen.query_one(".screen-title", Static).render()) == "Consumer"
+        assert "Cash: ₹500.00" in str(screen.query_one("#pay-due", Static).render())
+        await pilot.press("a")
+        assert "cannot be changed" in message(screen)
+        assert isinstance(app.focused, ModeChooser)
+
+
+async def test_a_purpose_saves_through_its_own_service_and_shows_its_label_on_confirm(app, printer):
+    async with app.run_test(size=SIZE) as pilot:
+        await open_for(pilot, recharge_purpose(500_00))
+        before = await counts(app)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmPayment)
+        assert "Cash" in dialog.query_one("#confirm-purpose", Static).render().plain
+        done = await confirm_and_commit(pilot)
+        receipt = done.result.receipt_no
+        assert await rows(app, "SELECT amount_paise FROM recharges") == [(500_00,)]
+        assert (await payment_row(app, receipt))["amount"] == 500_00
+        after = await counts(app)
+        assert after["payments"] == before["payments"] + 1
+
+
+async def test_a_purposes_own_rule_refuses_before_the_confirm_step_and_writes_nothing(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_for(pilot, recharge_purpose(500_00, refuse="is not this meter"))
+        before = await counts(app)
+        await pilot.press("c", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert message(screen) == "meter number: is not this meter"
+        assert await counts(app) == before
