@@ -81,6 +81,7 @@ class KioskApp(App[None]):
         Binding("f2", "home", show=False),
         Binding("f4", "receipts", show=False),
         Binding("f5", "sync_now", show=False),
+        Binding("f7", "menu", show=False),
         Binding("f9", "dead_letters", show=False),
         Binding("f10,ctrl+t", "switch_language", show=False, priority=True),
         Binding("f12", "lock", show=False, priority=True),
@@ -275,6 +276,11 @@ class KioskApp(App[None]):
         from kiosk.screens.receipts import ReceiptsScreen
 
         self._open(ReceiptsScreen)
+
+    def action_menu(self) -> None:
+        from kiosk.screens.menu import MenuScreen
+
+        self._open(MenuScreen)
 
     def action_dead_letters(self) -> None:
         from kiosk.screens.dead_letters import DeadLettersScreen

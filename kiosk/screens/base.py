@@ -29,6 +29,7 @@ GLOBAL_KEYS: tuple[tuple[str, str], ...] = (
     ("F1", "keys.help"),
     ("F2", "keys.lookup"),
     ("F4", "keys.receipts"),
+    ("F7", "keys.menu"),
     ("F10", "keys.language"),
     ("F12", "keys.lock"),
 )

@@ -24,10 +24,26 @@ class ConsumerScreen(CounterScreen):
     TITLE_KEY = "consumer.title"
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("Enter/F3", "consumer.key_pay"),
+        ("S", "consumer.key_scheme"),
+        ("C", "consumer.key_complaint"),
+        ("M", "consumer.key_reading"),
+        ("B", "consumer.key_calculator"),
+        ("Esc", "keys.back"),
+    )
+    PREPAID_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Enter/F3", "consumer.key_recharge"),
+        ("C", "consumer.key_complaint"),
+        ("M", "consumer.key_reading"),
+        ("B", "consumer.key_calculator"),
         ("Esc", "keys.back"),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,f3", "pay", show=False),
+        Binding("r,R", "recharge", show=False),
+        Binding("s,S", "task('scheme')", show=False),
+        Binding("c,C", "task('complaint')", show=False),
+        Binding("m,M", "task('reading')", show=False),
+        Binding("b,B", "task('calculator')", show=False),
         Binding("escape", "back", show=False),
     ]
     CSS_PATH = "../styles/lookup.tcss"
@@ -57,10 +73,53 @@ class ConsumerScreen(CounterScreen):
     def card(self) -> ConsumerCard:
         return self.query_one("#card", ConsumerCard)
 
+    @property
+    def prepaid(self) -> bool:
+        return self.lookup.snapshot.consumer.meter_type == "prepaid"
+
+    def key_list(self) -> list[tuple[str, str]]:
+        """A prepaid meter is recharged, not billed: Enter means recharge there."""
+        if getattr(self, "lookup", None) is not None and self.prepaid:
+            return [*super().key_list()[: -len(self.KEYS)], *self.PREPAID_KEYS]
+        return super().key_list()
+
     def action_pay(self) -> None:
+        if self.prepaid:
+            self.action_recharge()
+            return
         from kiosk.screens.payment import PaymentScreen
 
         self.app.push_screen(PaymentScreen(self.lookup))
+
+    def action_recharge(self) -> None:
+        if not self.prepaid:
+            self.say(self.tr("consumer.not_prepaid"), "warning")
+            return
+        from kiosk.screens.recharge import RechargeScreen
+
+        self.app.push_screen(RechargeScreen(self.lookup))
+
+    def action_task(self, task: str) -> None:
+        """A task about this consumer, opened with the card's lookup."""
+        if task == "scheme":
+            if self.prepaid:
+                self.say(self.tr("consumer.scheme_postpaid_only"), "warning")
+                return
+            from kiosk.screens.scheme import SchemeScreen
+
+            self.app.push_screen(SchemeScreen(self.lookup))
+        elif task == "complaint":
+            from kiosk.screens.complaint import ComplaintScreen
+
+            self.app.push_screen(ComplaintScreen(self.lookup))
+        elif task == "reading":
+            from kiosk.screens.reading import ReadingScreen
+
+            self.app.push_screen(ReadingScreen(self.lookup))
+        elif task == "calculator":
+            from kiosk.screens.bill_calculator import BillCalculatorScreen
+
+            self.app.push_screen(BillCalculatorScreen(self.lookup))
 
     def action_back(self) -> None:
         self.dismiss(None)
