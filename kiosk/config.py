@@ -9,8 +9,8 @@ override single keys (``KIOSK_PRINTER__PAPER_MM=58``). A bad file never gives a 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,12 +29,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    SettingsError,
-)
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import validate_vpa
@@ -282,15 +276,10 @@ class DataSettings(Section):
     discoms_file: Path | None = None
 
 
-class KioskSettings(BaseSettings):
+class KioskSettings(BaseModel):
     """Everything a counter is configured with; see config.example.toml for each key."""
 
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX,
-        env_nested_delimiter="__",
-        extra="forbid",
-        frozen=True,
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     language: Literal["en", "hi"] = "en"
     counter: CounterSettings
@@ -302,18 +291,6 @@ class KioskSettings(BaseSettings):
     upi: UpiSettings = UpiSettings()
     payments: PaymentSettings = PaymentSettings()
     data: DataSettings = DataSettings()
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The environment wins over the file's values (passed in as init kwargs).
-        return (env_settings, init_settings)
 
 
 def find_config(
@@ -393,6 +370,72 @@ def _anchor_relative_paths(data: dict[str, Any], base: Path) -> None:
                 table[key] = str(base / value)
 
 
+class _EnvironmentError(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _environment_overlay(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``KIOSK_SECTION__KEY=value`` as ``{"section": {"key": "value"}}``.
+
+    A whole section may be given as JSON (``KIOSK_UPI='{"payee_vpa": ...}'``). Values stay
+    text (the models convert them, naming the variable when one does not fit), except a
+    JSON list or table, which is decoded. Names are not case-sensitive; variables that
+    name no setting (``KIOSK_CONFIG``, ``KIOSK_CENTRAL_TOKEN``) are not settings here.
+    """
+    fields = KioskSettings.model_fields
+    overlay: dict[str, Any] = {}
+    for raw_name, value in environ.items():
+        if not raw_name.upper().startswith(ENV_PREFIX):
+            continue
+        path = raw_name[len(ENV_PREFIX) :].lower().split("__")
+        top = path[0]
+        if top not in fields:
+            continue
+        is_section = isinstance(fields[top].annotation, type) and issubclass(
+            fields[top].annotation, BaseModel
+        )
+        if len(path) == 1:
+            if not is_section:
+                overlay[top] = value
+                continue
+            try:
+                table = json.loads(value)
+            except ValueError:
+                table = None
+            if not isinstance(table, dict):
+                raise _EnvironmentError(raw_name.upper())
+            overlay.setdefault(top, {}).update(table)
+            continue
+        node = overlay.setdefault(top, {})
+        if not isinstance(node, dict):
+            continue
+        for key in path[1:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = _env_value(value)
+    return overlay
+
+
+def _env_value(value: str) -> Any:
+    if value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """The file's values with the environment's on top, table by table."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettings:
     """Read and check the config; raise ConfigError listing every problem found."""
     data: dict[str, Any] = {}
@@ -417,22 +460,16 @@ def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettin
         )
     if path is not None:
         _anchor_relative_paths(data, path.parent)
-    # Keys with a leading "_" would reach pydantic-settings' own constructor switches.
-    hidden = sorted(key for key in data if key.startswith("_"))
-    if hidden:
-        raise ConfigError(
-            [f"{label}: {key}: is not a known key (see config.example.toml)" for key in hidden]
-        )
     try:
-        return KioskSettings(**data)
-    except ValidationError as exc:
-        raise ConfigError([_describe(err, label) for err in exc.errors()]) from None
-    except SettingsError as exc:  # an environment value that is not valid JSON for a table
-        field = re.search(r'field "(\w+)"', str(exc))
-        name = f"{ENV_PREFIX}{field[1].upper()}" if field else f"{ENV_PREFIX}..."
+        overlay = _environment_overlay(os.environ)
+    except _EnvironmentError as exc:  # a whole section that is not a JSON table
         raise ConfigError(
             [
-                f"environment {name}: a whole section must be written as JSON; "
-                f"set single keys as {name}__KEY instead"
+                f"environment {exc.name}: a whole section must be written as JSON; "
+                f"set single keys as {exc.name}__KEY instead"
             ]
         ) from None
+    try:
+        return KioskSettings(**_merge(data, overlay))
+    except ValidationError as exc:
+        raise ConfigError([_describe(err, label) for err in exc.errors()]) from None

@@ -34,7 +34,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
 
 from central.server import BackgroundCentral
 from kiosk.config import APP_NAME, KioskSettings
@@ -60,21 +59,6 @@ RECEIPTS_DIR = "receipts"
 _COPY_PAGE = 2_500
 
 
-class DemoSettings(KioskSettings):
-    """The demo counter's settings, exactly as given: environment variables are ignored."""
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings,)
-
-
 def default_data_dir() -> Path:
     """Where the demo keeps its databases and receipts unless told otherwise."""
     return user_data_path(APP_NAME) / "demo"
@@ -83,7 +67,7 @@ def default_data_dir() -> Path:
 def demo_settings(data_dir: Path, central_url: str, token: str) -> KioskSettings:
     """The demo counter: every UP discom, UPI QR on receipts, 80 mm slips as pictures."""
     data_dir = Path(data_dir)
-    return DemoSettings(
+    return KioskSettings(
         counter={
             "id": DEMO_COUNTER_ID,
             "name": DEMO_COUNTER_NAME,

@@ -214,6 +214,39 @@ def test_env_paper_width_58_wins_over_the_file(
     assert load_settings(path).printer.paper_mm == 58
 
 
+def test_env_list_value_is_read_as_json_and_names_are_not_case_sensitive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, COUNTER)
+    monkeypatch.setenv("kiosk_counter__discoms", '["MVVNL", "DVVNL"]')
+    monkeypatch.setenv("KIOSK_LANGUAGE", "hi")
+    settings = load_settings(path)
+    assert (settings.counter.discoms, settings.language) == (["MVVNL", "DVVNL"], "hi")
+
+
+def test_env_whole_section_as_json_merges_over_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, COUNTER + "[printer]\npaper_mm = 80\n")
+    monkeypatch.setenv("KIOSK_PRINTER", '{"paper_mm": 58}')
+    assert load_settings(path).printer.paper_mm == 58
+
+
+def test_env_variables_that_name_no_setting_are_left_alone_but_unknown_keys_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, COUNTER)
+    monkeypatch.setenv("KIOSK_SOMETHING_ELSE", "x")
+    assert load_settings(path).counter.id
+    monkeypatch.setenv("KIOSK_PRINTER__PAPER", "58")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.lines == [
+        "environment KIOSK_PRINTER__PAPER: printer.paper: is not a known key"
+        " (see config.example.toml)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "expected_start"),
     [

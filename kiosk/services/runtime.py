@@ -12,18 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import KioskSettings
-from kiosk.domain.snapshot import ConsumerSnapshot
-from kiosk.services.central_client import CentralClient
 from kiosk.services.counter import Counter, utc_now
-from kiosk.store.consumers import upsert_snapshots
 from kiosk.store.db import connect, open_migrated
 from offline_queue import outbox
-from offline_queue.engine import SyncEngine
+
+if TYPE_CHECKING:  # httpx and the engine load with the sync, not with the login screen
+    import httpx
+
+    from kiosk.domain.snapshot import ConsumerSnapshot
+    from kiosk.services.central_client import CentralClient
+    from offline_queue.engine import SyncEngine
 
 DATABASE_NAME = "kiosk.db"
 
@@ -46,6 +47,8 @@ def open_counter(
 def apply_consumer_changes(conn: sqlite3.Connection, records: list[ConsumerSnapshot]) -> None:
     """Store a page of the central's consumer changes (the engine validated each record,
     skipping a bad one)."""
+    from kiosk.store.consumers import upsert_snapshots
+
     upsert_snapshots(conn, records, cached_at=datetime.now(UTC))
 
 
@@ -92,6 +95,10 @@ def wire_sync(
     backoff_cap_s: float = 300.0,
 ) -> Wiring:
     """The sync engine and the lookup client for a counter; both None without a central."""
+    from kiosk.domain.snapshot import ConsumerSnapshot
+    from kiosk.services.central_client import CentralClient
+    from offline_queue.engine import SyncEngine
+
     settings = counter.settings
     central = settings.central
     if not central.url:
