@@ -9,12 +9,19 @@ kiosk, ...) so machine load hits both alike. The counter's database is made befo
 at a counter, with no central reachable (a loopback port that refuses), so nothing waits
 on the network.
 
+Both apps run twice over: with Python's compiled bytecode cached (a counter's every
+morning: pip compiles at install, and Python caches what it compiles on the first start)
+and with no bytecode cache at all (every module compiled from source at every start, as
+with PYTHONDONTWRITEBYTECODE=1, which this sandbox sets). The target is judged on the
+first; the second is printed so the cost of the counter's larger code is visible.
+
     uv run python -m benchmarks.cold_start [--runs N] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -91,7 +98,18 @@ def prepare(folder: Path) -> Path:
     return config
 
 
-def time_run(code: str, *args: str) -> float:
+def child_env(pycache: Path | None) -> dict[str, str]:
+    """The environment of a timed child: bytecode cached under ``pycache``, or never."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+    if pycache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def time_run(code: str, *args: str, env: dict[str, str] | None = None) -> float:
     """Seconds from spawning the process to the app reporting its screen ready.
 
     Shutting down is not counted: the counter stops its sync and printer threads on the
@@ -99,7 +117,11 @@ def time_run(code: str, *args: str) -> float:
     """
     started = time.time()
     result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
     )
     ready = [line for line in result.stdout.splitlines() if line.startswith("READY ")]
     if result.returncode != 0 or not ready:
@@ -115,19 +137,29 @@ def main() -> None:
     runs = 5 if args.quick else args.runs
     with tempfile.TemporaryDirectory() as tmp:
         config = prepare(Path(tmp))
-        time_run(KIOSK, str(config))  # warm the OS file cache for both, untimed
-        time_run(MINIMAL)
-        kiosk, minimal = [], []
-        for _ in range(runs):
-            kiosk.append(time_run(KIOSK, str(config)))
-            minimal.append(time_run(MINIMAL))
-    k50, m50 = statistics.median(kiosk), statistics.median(minimal)
-    ratio = k50 / m50
-    print(f"cold start to login, {runs} runs each (fresh process, headless)")
-    print(f"  kiosk login screen : p50 {k50 * 1000:7.0f} ms  (min {min(kiosk) * 1000:.0f} ms)")
-    print(f"  minimal Textual app: p50 {m50 * 1000:7.0f} ms  (min {min(minimal) * 1000:.0f} ms)")
+        print(f"cold start to login, {runs} runs each (fresh process, headless)")
+        ratios = {}
+        for label, pycache in (
+            ("bytecode cached", Path(tmp) / "pycache"),
+            ("no bytecode cache", None),
+        ):
+            env = child_env(pycache)
+            time_run(KIOSK, str(config), env=env)  # warm the file and bytecode caches, untimed
+            time_run(MINIMAL, env=env)
+            kiosk, minimal = [], []
+            for _ in range(runs):
+                kiosk.append(time_run(KIOSK, str(config), env=env))
+                minimal.append(time_run(MINIMAL, env=env))
+            k50, m50 = statistics.median(kiosk), statistics.median(minimal)
+            ratios[label] = k50 / m50
+            print(f"  {label}:")
+            for name, times in (("kiosk login screen ", kiosk), ("minimal Textual app", minimal)):
+                p50, low = statistics.median(times) * 1000, min(times) * 1000
+                print(f"    {name}: p50 {p50:6.0f} ms  (min {low:.0f} ms)")
+            print(f"    ratio {k50 / m50:.2f}x")
+    ratio = ratios["bytecode cached"]
     verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
-    print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict}")
+    print(f"  target <= {TARGET_RATIO}x with bytecode cached: {ratio:.2f}x, {verdict}")
 
 
 if __name__ == "__main__":
