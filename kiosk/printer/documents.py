@@ -68,6 +68,38 @@ class ComplaintDoc(_Action):
     mobile_masked: str
 
 
+class ReadingDoc(_Action):
+    """A self meter reading as the consumer hands it in (the office verifies it later)."""
+
+    kind: Literal["reading"] = "reading"
+    local_no: str
+    consumer_name: str = ""
+    consumer_name_hi: str = ""
+    reading_kwh: int
+    read_on: date
+    previous_kwh: int | None = None  # the last reading this counter knew, if any
+    meter_change: bool = False
+    photo_attached: bool = False
+
+
+class ConnectionDoc(_Doc):
+    """A new-connection application: no account yet; the ID proof only as stored (masked)."""
+
+    kind: Literal["connection"] = "connection"
+    local_no: str
+    event_id: str
+    recorded_at: datetime
+    operator_id: str
+    applicant_name: str
+    address: str
+    pincode: str
+    category: str
+    load_kw: str
+    id_proof_type: str
+    id_proof_masked: str
+    mobile_masked: str
+
+
 class InstalmentPlan(_Doc):
     monthly_paise: int
     count: int
@@ -135,14 +167,52 @@ class PrinterTestDoc(_Doc):
     printer: str
 
 
+class EstimateLine(_Doc):
+    """One line of the tariff calculator's breakdown, with what the words are made of."""
+
+    kind: Literal["energy", "fixed", "duty", "fppas"]
+    label: str  # the calculator's own words: "Energy 101-150 units"
+    quantity: str  # "50 kWh", "2 kW", "on energy ₹2,050.00"
+    rate: str  # "Rs 5.50/kWh", "5%"
+    amount_paise: int
+    slab_from: int | None = None  # energy: the slab's first unit (101)
+    slab_to: int | None = None  # energy: its last unit (150); None = open-ended
+    base_paise: int | None = None  # duty / FPPAS: what the percentage is charged on
+    applies_to: tuple[str, ...] = ()  # FPPAS: "energy", "fixed"
+
+
+class BillEstimateDoc(_Doc):
+    """A bill worked out at the counter to explain one: an estimate, never a receipt."""
+
+    kind: Literal["bill_estimate"] = "bill_estimate"
+    printed_at: datetime
+    operator_id: str
+    tariff_name: str
+    category: str
+    category_label: str
+    category_label_hi: str = ""
+    load_kw: str
+    units: int
+    month: str  # YYYY-MM, the month whose FPPAS applies
+    lines: tuple[EstimateLine, ...]
+    total_paise: int
+    notes: tuple[str, ...] = ()
+    discom: str | None = None  # when worked out for a consumer
+    account_no: str | None = None
+    consumer_name: str = ""
+
+
 Document = Annotated[
     PaymentDoc
     | CancellationDoc
     | ComplaintDoc
+    | ReadingDoc
+    | ConnectionDoc
     | SchemeDoc
     | RechargeDoc
     | ShiftReportDoc
-    | PrinterTestDoc,
+    | PrinterTestDoc
+    | BillEstimateDoc,
     Field(discriminator="kind"),
 ]
 DOCUMENT = TypeAdapter(Document)

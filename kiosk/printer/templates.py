@@ -25,11 +25,15 @@ from kiosk.domain.money import (
 )
 from kiosk.domain.upi import build_upi_link
 from kiosk.printer.documents import (
+    BillEstimateDoc,
     CancellationDoc,
     ComplaintDoc,
+    ConnectionDoc,
     Document,
+    EstimateLine,
     PaymentDoc,
     PrinterTestDoc,
+    ReadingDoc,
     RechargeDoc,
     SchemeDoc,
     ShiftReportDoc,
@@ -317,11 +321,11 @@ def complaint_ack(
     slip.head("Complaint registered", "शिकायत दर्ज", doc.discom, slip.sync_marks(sync, duplicate))
     slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
     if sync.confirmed and sync.central_ref:
-        slip.row("Complaint no", "शिकायत सं.", sync.central_ref, bold=True)
+        slip.row("Complaint no", "शिकायत सं.", sync.central_ref, bold=True, key=True)
     slip.row("Date", "दिनांक", _when(doc.recorded_at))
     if doc.account_no:
         slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
-    slip.row("Category", "श्रेणी", doc.category.replace("_", " "))
+    slip.row("Category", "श्रेणी", doc.category.replace("_", " "), key=True)
     slip.row("Mobile", "मोबाइल", doc.mobile_masked)
     slip.add(Text(doc.description[:200]))
     slip.row("Operator", "संचालक", doc.operator_id)
@@ -335,6 +339,107 @@ def complaint_ack(
             )
         )
     slip.add(Text(slip.label("Helpline 1912", "हेल्पलाइन 1912"), align="center", bold=True))
+    return slip.foot()
+
+
+CONNECTION_CATEGORIES = {
+    "lmv1-rural": ("LMV-1 domestic, rural", "एलएमवी-1 घरेलू, ग्रामीण"),
+    "lmv1-urban": ("LMV-1 domestic, urban", "एलएमवी-1 घरेलू, शहरी"),
+    "lmv1-bpl": ("LMV-1 domestic, BPL", "एलएमवी-1 घरेलू, बीपीएल"),
+    "lmv2-rural": ("LMV-2 non-domestic, rural", "एलएमवी-2 गैर-घरेलू, ग्रामीण"),
+    "lmv2-urban": ("LMV-2 non-domestic, urban", "एलएमवी-2 गैर-घरेलू, शहरी"),
+}
+ID_PROOFS = {
+    "aadhaar": ("Aadhaar", "आधार"),
+    "voter_id": ("Voter ID", "मतदाता पहचान पत्र"),
+    "driving_licence": ("Driving licence", "ड्राइविंग लाइसेंस"),
+}
+
+
+def _mask_tail(value: str) -> str:
+    """Only the last four characters of an ID on paper (Aadhaar is stored masked already)."""
+    if value.startswith("XXXX"):
+        return value
+    return "X" * max(0, len(value) - 4) + value[-4:]
+
+
+def reading_ack(
+    doc: ReadingDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
+) -> Layout:
+    """What the consumer keeps after handing in a self reading (UPAY-style)."""
+    slip = _Slip(ctx)
+    slip.head(
+        "Meter reading received", "मीटर रीडिंग प्राप्त", doc.discom, slip.sync_marks(sync, duplicate)
+    )
+    slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
+    _consumer(slip, doc.consumer_name, doc.consumer_name_hi)
+    slip.add(Line())
+    slip.row("Reading", "रीडिंग", f"{doc.reading_kwh} kWh", bold=True, key=True)
+    slip.row("Read on", "रीडिंग तिथि", doc.read_on.strftime("%d-%m-%Y"), key=True)
+    if doc.previous_kwh is not None:
+        slip.row("Last reading", "पिछली रीडिंग", f"{doc.previous_kwh} kWh")
+    if doc.meter_change:
+        slip.add(Text(slip.label("Meter changed: new meter", "मीटर बदला गया: नया मीटर"), bold=True))
+    if doc.photo_attached:
+        slip.row("Meter photo", "मीटर फ़ोटो", slip.label("attached", "संलग्न"))
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.sync_row(sync)
+    slip.add(
+        Text(
+            slip.label(
+                "The office checks the reading before a bill is made from it.",
+                "बिल बनने से पहले कार्यालय रीडिंग की जाँच करेगा।",
+            )
+        )
+    )
+    return slip.foot()
+
+
+def connection_ack(
+    doc: ConnectionDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
+) -> Layout:
+    """The applicant's acknowledgement: the number to quote, and what was applied for."""
+    slip = _Slip(ctx)
+    slip.head(
+        "New connection application",
+        "नए बिजली कनेक्शन का आवेदन",
+        None,
+        slip.sync_marks(sync, duplicate),
+    )
+    slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
+    if sync.confirmed and sync.central_ref:
+        slip.row("Application no", "आवेदन सं.", sync.central_ref, bold=True, key=True)
+    slip.row("Date", "दिनांक", _when(doc.recorded_at))
+    slip.row("Applicant", "आवेदक", doc.applicant_name)
+    slip.add(Text(slip.label("Address", "पता") + ": " + doc.address[:200]))
+    slip.row("PIN code", "पिन कोड", doc.pincode)
+    en, hi = CONNECTION_CATEGORIES.get(doc.category, (doc.category, doc.category))
+    slip.row("Category", "श्रेणी", slip.label(en, hi))
+    slip.row("Load", "भार", f"{doc.load_kw} kW", bold=True)
+    proof_en, proof_hi = ID_PROOFS.get(doc.id_proof_type, (doc.id_proof_type, doc.id_proof_type))
+    slip.row("ID proof", "पहचान पत्र", slip.label(proof_en, proof_hi))
+    slip.row("ID number", "पहचान सं.", _mask_tail(doc.id_proof_masked), key=True)
+    slip.row("Mobile", "मोबाइल", doc.mobile_masked)
+    slip.row("Operator", "संचालक", doc.operator_id)
+    if not sync.confirmed:
+        slip.add(
+            Text(
+                slip.label(
+                    "Quote the counter number until the application number is issued.",
+                    "आवेदन सं. मिलने तक काउंटर सं. बताएँ।",
+                )
+            )
+        )
+    slip.add(
+        Text(
+            slip.label(
+                "The office will check the documents and the site before connecting.",
+                "कनेक्शन से पहले कार्यालय दस्तावेज़ और स्थल की जाँच करेगा।",
+            )
+        )
+    )
     return slip.foot()
 
 
@@ -460,6 +565,85 @@ def shift_report(doc: ShiftReportDoc, ctx: SlipContext, *, duplicate: bool = Fal
     return slip.foot()
 
 
+ESTIMATE_MARK = ("ESTIMATE - NOT A BILL, NOT A RECEIPT", "अनुमान मात्र - यह बिल या रसीद नहीं है")
+BASE_NAMES = {"energy": ("energy", "ऊर्जा"), "fixed": ("fixed", "नियत")}
+
+
+def estimate_line_hi(line: EstimateLine) -> str:
+    """A calculator line's words in Hindi (the figures stay as the calculator wrote them)."""
+    if line.kind == "energy" and line.slab_from is not None:
+        if line.slab_to is None:
+            return f"ऊर्जा प्रभार {line.slab_from - 1} यूनिट से ऊपर"
+        return f"ऊर्जा प्रभार {line.slab_from}-{line.slab_to} यूनिट"
+    if line.kind == "fixed":
+        return "नियत प्रभार"
+    if line.kind == "duty":
+        return "विद्युत शुल्क"
+    if line.kind == "fppas":
+        month = line.label.removeprefix("FPPAS").strip()
+        return f"ईंधन अधिभार (FPPAS) {month}".rstrip()
+    return line.label
+
+
+def _estimate_detail(line: EstimateLine) -> str:
+    """``100 kWh x Rs 5.50/kWh`` or ``5% x Rs. 2,050.00 (energy)``: plain ASCII, so the
+    figures print as text whatever the language."""
+    if line.base_paise is not None:
+        parts = " + ".join(BASE_NAMES.get(part, (part, part))[0] for part in line.applies_to)
+        return f"{line.rate} x {format_rupees_ascii(line.base_paise)} ({parts})"
+    return f"{line.quantity} x {line.rate}"
+
+
+def bill_estimate(doc: BillEstimateDoc, ctx: SlipContext) -> Layout:
+    """The calculator's breakdown on paper, said to be an estimate at the top and bottom.
+
+    Each line's English words and amount print as text (any reader of the bytes sees the
+    figures), its Hindi words under them, then how it was worked out.
+    """
+    slip = _Slip(ctx)
+    slip.head("Bill estimate", "बिल का अनुमान", doc.discom, [ESTIMATE_MARK])
+    slip.row("Worked out", "गणना", _when(doc.printed_at))
+    if doc.account_no:
+        slip.row("Account", "खाता सं.", _account(doc.discom or "", doc.account_no), key=True)
+    if doc.consumer_name:
+        slip.row("Name", "नाम", doc.consumer_name)
+    slip.row("Category", "श्रेणी", doc.category)
+    slip.add(Text(doc.category_label, align="right"))
+    if ctx.hindi and doc.category_label_hi:
+        slip.add(Text(doc.category_label_hi, align="right"))
+    slip.row("Load", "भार", f"{doc.load_kw} kW")
+    slip.row("Units", "यूनिट", f"{doc.units} kWh", key=True)
+    slip.row("Month (FPPAS)", "माह (FPPAS)", doc.month)
+    slip.add(Line())
+    for line in doc.lines:
+        slip.add(Row(line.label, format_rupees_ascii(line.amount_paise), bold=True))
+        if ctx.hindi:
+            slip.add(Text(estimate_line_hi(line)))
+        slip.add(Text("  " + _estimate_detail(line)))
+    slip.add(Line("="))
+    slip.amount("Estimated total", "अनुमानित कुल", doc.total_paise, key=True)
+    slip.add(Line())
+    slip.add(Text(doc.tariff_name))
+    for note in doc.notes:
+        slip.add(Text(f"* {note}"))
+    slip.row("Operator", "संचालक", doc.operator_id)
+    slip.add(Text(ESTIMATE_MARK[0], align="center", bold=True))
+    slip.add(
+        Text(
+            slip.label(
+                "Arrears, surcharge and adjustments are not included. "
+                "The amount payable is the one on the discom's bill.",
+                "बकाया, सरचार्ज व समायोजन इसमें शामिल नहीं हैं। देय राशि वही है जो डिस्कॉम के बिल में है।",
+            )
+        )
+    )
+    # Not slip.foot(): the counter's footer lines are written for receipts ("keep this
+    # receipt"), which this is not.
+    slip.add(Line())
+    slip.add(Text(slip.label("Thank you", "धन्यवाद"), align="center"))
+    return Layout(tuple(slip.blocks))
+
+
 def width_ruler(paper: Paper) -> Image.Image:
     """Ticks every millimetre, longer every 5 and 10, across the whole printable width."""
     image = Image.new("1", (paper.dots, 40), 1)
@@ -506,6 +690,10 @@ def layout_for(
             return cancellation_slip(doc, ctx, sync=sync, duplicate=duplicate)
         case ComplaintDoc():
             return complaint_ack(doc, ctx, sync=sync, duplicate=duplicate)
+        case ReadingDoc():
+            return reading_ack(doc, ctx, sync=sync, duplicate=duplicate)
+        case ConnectionDoc():
+            return connection_ack(doc, ctx, sync=sync, duplicate=duplicate)
         case SchemeDoc():
             return scheme_ack(doc, ctx, sync=sync, duplicate=duplicate)
         case RechargeDoc():
@@ -514,4 +702,6 @@ def layout_for(
             return shift_report(doc, ctx, duplicate=duplicate)
         case PrinterTestDoc():
             return printer_test_page(doc, ctx, paper)
+        case BillEstimateDoc():
+            return bill_estimate(doc, ctx)
     raise TypeError(f"no template for {type(doc).__name__}")

@@ -43,6 +43,12 @@ class ComplaintStatus:
     status: str
     category: str
     source: str  # "central" or "local"
+    # When it was logged, and when the status was last known to change (the central's
+    # update time; for this counter's own record, the time it was logged).
+    recorded_at: datetime | None = None
+    updated_at: datetime | None = None
+    account_no: str | None = None
+    logged_here: bool = False  # this counter holds the record (and can reprint its slip)
 
 
 def log_complaint(
@@ -62,10 +68,6 @@ def log_complaint(
         raise InvalidInput("account number", "a disconnection request needs the account number")
     else:
         discom = _complaint_discom(counter, request.discom)
-    if category == "disconnection_request" and not confirm_disconnection:
-        raise NeedsConfirmation(
-            "a disconnection request cuts this consumer's supply: confirm with the consumer"
-        )
     for field, value, limit in (
         ("location", request.location, 200),
         ("landmark", request.landmark, 200),
@@ -84,6 +86,11 @@ def log_complaint(
         landmark=request.landmark,
         recorded_at=now,
     )
+    # Asked only once every field is right: a "yes" must not be followed by a refusal.
+    if category == "disconnection_request" and not confirm_disconnection:
+        raise NeedsConfirmation(
+            "a disconnection request cuts this consumer's supply: confirm with the consumer"
+        )
     with operator_action(counter):
         local_no = local_number(counter, counter.today(now), "complaint", "C")
         complaint = probe.model_copy(update={"complaint_no": local_no})
@@ -156,12 +163,13 @@ def complaint_status(
     if not number or len(number) > 40:
         raise InvalidInput("complaint number", "type the complaint number from the slip")
     row = counter.conn.execute(
-        "SELECT local_no, event_id, category, status, central_no FROM complaints"
-        " WHERE local_no = ? OR central_no = ?",
+        "SELECT local_no, event_id, category, status, central_no, recorded_at, account_no"
+        " FROM complaints WHERE local_no = ? OR central_no = ?",
         (number, number),
     ).fetchone()
     local_no = row[0] if row else None
     central_no = (row[4] or central_ref(counter.conn, row[1], "complaint_no")) if row else None
+    recorded_at = _moment(row[5]) if row else None
     if central is not None and counter.is_online():
         try:
             remote = central.complaint(central_no or number)
@@ -174,7 +182,32 @@ def complaint_status(
                 status=str(remote.get("status", "open")),
                 category=str(remote.get("category", row[2] if row else "")),
                 source="central",
+                recorded_at=_moment(remote.get("logged_at")) or recorded_at,
+                updated_at=_moment(remote.get("updated_at")),
+                account_no=remote.get("account_no") or (row[6] if row else None),
+                logged_here=row is not None,
             )
     if row is None:
         raise NotFound(f"no complaint {number} at this counter (the central could not be asked)")
-    return ComplaintStatus(local_no, central_no, row[3], row[2], "local")
+    return ComplaintStatus(
+        local_no,
+        central_no,
+        row[3],
+        row[2],
+        "local",
+        recorded_at=recorded_at,
+        updated_at=recorded_at,
+        account_no=row[6],
+        logged_here=True,
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    """An ISO time from the database or the central's reply; None when there is none."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

@@ -8,9 +8,12 @@ from decimal import Decimal
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.models import ConnectionRequest
 from kiosk.domain.quantities import check_load_kw
+from kiosk.printer.documents import ConnectionDoc
+from kiosk.services.complaints import mask_mobile
 from kiosk.services.counter import Counter
 from kiosk.services.id_proof import id_proof_for_storage
 from kiosk.services.operators import require_operator
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
 
 
@@ -85,4 +88,26 @@ def request_connection(counter: Counter, application: ConnectionApplication) -> 
             ref=local_no,
             detail={"category": record.category},
         )
+        slip = ConnectionDoc(
+            local_no=local_no,
+            event_id=event_id,
+            recorded_at=now,
+            operator_id=operator_id,
+            applicant_name=record.applicant_name,
+            address=record.address,
+            pincode=record.pincode,
+            category=record.category,
+            load_kw=str(load),
+            id_proof_type=proof_type,
+            id_proof_masked=paper_id(proof_ref),
+            mobile_masked=mask_mobile(record.mobile),
+        )
+        queue_slip(counter, slip, now=now)
     return ConnectionResult(local_no=local_no, event_id=event_id)
+
+
+def paper_id(stored: str) -> str:
+    """What of an ID number goes on paper: Aadhaar as stored (masked), others' last 4."""
+    if stored.startswith("XXXX"):
+        return stored
+    return "X" * max(0, len(stored) - 4) + stored[-4:]

@@ -93,3 +93,13 @@ def printer_test_bytes(
     describe = open_connection(printer).describe()
     doc = PrinterTestDoc(printed_at=now, printer=describe)
     return render(printer_test_page(doc, slip_context(settings), paper), paper)
+
+
+def slip_print_state(counter: Counter, ref: str) -> str | None:
+    """The paper state of the newest slip with this number: printed, pending or failed
+    (None when nothing was queued for it), for a done screen to follow."""
+    row = counter.conn.execute(
+        "SELECT status FROM print_jobs WHERE ref = ? ORDER BY id DESC LIMIT 1",
+        ((ref or "").strip(),),
+    ).fetchone()
+    return None if row is None else str(row[0])

@@ -9,9 +9,12 @@ from pathlib import Path
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.models import MeterReading
+from kiosk.printer.documents import ReadingDoc
 from kiosk.services.counter import Counter
 from kiosk.services.operators import require_operator
+from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+from kiosk.store.consumers import get_by_account
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -32,6 +35,26 @@ def last_reading(counter: Counter, discom: str, account_no: str) -> int | None:
         (discom, account_no),
     ).fetchone()
     return None if row is None else int(row[0])
+
+
+@dataclass(frozen=True, slots=True)
+class KnownReading:
+    reading_kwh: int
+    read_on: date
+    meter_change: bool
+
+
+def last_known(counter: Counter, discom: str, account_no: str) -> KnownReading | None:
+    """The last reading this counter took for the account, with its date (for the screen)."""
+    discom, account_no = counter.check_account(discom, account_no)
+    row = counter.conn.execute(
+        "SELECT reading_kwh, read_on, meter_change FROM meter_readings"
+        " WHERE discom = ? AND account_no = ? ORDER BY read_on DESC, id DESC LIMIT 1",
+        (discom, account_no),
+    ).fetchone()
+    if row is None:
+        return None
+    return KnownReading(int(row[0]), date.fromisoformat(row[1]), bool(row[2]))
 
 
 def record_reading(
@@ -102,6 +125,24 @@ def record_reading(
             ref=local_no,
             detail={"reading_kwh": reading_kwh, "meter_change": meter_change},
         )
+        cached = get_by_account(counter.conn, discom, account_no)
+        consumer = cached.snapshot.consumer if cached is not None else None
+        slip = ReadingDoc(
+            local_no=local_no,
+            event_id=event_id,
+            recorded_at=now,
+            operator_id=operator_id,
+            discom=discom,
+            account_no=account_no,
+            consumer_name=consumer.name if consumer else "",
+            consumer_name_hi=consumer.name_hi if consumer else "",
+            reading_kwh=reading_kwh,
+            read_on=read_on,
+            previous_kwh=previous,
+            meter_change=meter_change,
+            photo_attached=photo_sha is not None,
+        )
+        queue_slip(counter, slip, now=now)
     return ReadingResult(local_no=local_no, event_id=event_id, previous_kwh=previous)
 
 

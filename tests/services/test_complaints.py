@@ -226,3 +226,55 @@ def test_a_bad_complaint_number_is_refused(counter: Counter, number: str) -> Non
         complaint_status(counter, number)
     assert caught.value.field == "complaint number"
     assert count(counter, "complaints") == 0
+
+
+def test_a_disconnection_request_asks_only_once_every_field_is_right(counter: Counter) -> None:
+    """A "yes" from the consumer must not be followed by a refusal of the mobile."""
+    refused(counter, request(category="disconnection_request", mobile="12345"), field="mobile")
+    refused(counter, request(category="disconnection_request", description=""), field="description")
+    refused(counter, request(category="disconnection_request"), NeedsConfirmation)
+
+
+def test_a_logged_complaint_queues_its_acknowledgement(counter: Counter) -> None:
+    result = log_complaint(counter, request())
+    kind, ref, body = counter.conn.execute("SELECT kind, ref, body FROM print_jobs").fetchone()
+    assert (kind, ref) == ("complaint", result.local_no)
+    doc = json.loads(body)
+    assert doc["mobile_masked"] == "XXXXXX3210"
+    assert "9876543210" not in body.decode()
+
+
+def test_status_tells_when_and_where_it_was_logged(counter: Counter) -> None:
+    result = log_complaint(counter, request())
+    status = complaint_status(counter, result.local_no)
+    assert status.recorded_at == counter.now() == status.updated_at
+    assert status.account_no == ACCOUNT
+    assert status.logged_here
+
+
+def test_status_from_the_central_keeps_its_times(counter: Counter) -> None:
+    result = log_complaint(counter, request())
+
+    class Central:
+        def complaint(self, number: str) -> dict[str, Any]:
+            assert number == result.local_no
+            return {
+                "complaint_no": "MVVNL-CMP-00000007",
+                "local_no": result.local_no,
+                "status": "in_progress",
+                "category": "no_supply",
+                "account_no": ACCOUNT,
+                "logged_at": "2026-01-10T06:00:00Z",
+                "updated_at": "2026-01-10T07:15:00+00:00",
+            }
+
+    counter.is_online = lambda: True
+    status = complaint_status(counter, result.local_no, central=Central())  # type: ignore[arg-type]
+    assert (status.source, status.central_no, status.status) == (
+        "central",
+        "MVVNL-CMP-00000007",
+        "in_progress",
+    )
+    assert status.recorded_at == datetime(2026, 1, 10, 6, 0, tzinfo=UTC)
+    assert status.updated_at == datetime(2026, 1, 10, 7, 15, tzinfo=UTC)
+    assert status.logged_here

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.printer.documents import ConnectionDoc, load
 from kiosk.services.connections import ConnectionApplication, request_connection
 from kiosk.services.counter import Counter
 from tests.services.support import (
@@ -112,3 +113,21 @@ def test_other_bad_fields_are_refused(
     counter: Counter, changes: dict[str, Any], field: str
 ) -> None:
     refused(counter, application(**changes), field)
+
+
+def test_an_application_queues_its_acknowledgement_with_the_id_masked(counter: Counter) -> None:
+    result = request_connection(counter, application())
+    body = row(counter, "SELECT kind, ref, body FROM print_jobs")
+    assert (body["kind"], body["ref"]) == ("connection", result.local_no)
+    doc = load(body["body"])
+    assert isinstance(doc, ConnectionDoc)
+    assert doc.id_proof_masked == "XXXX XXXX 9056"
+    assert doc.mobile_masked == "XXXXXX3210"
+    assert (doc.applicant_name, doc.category, doc.load_kw) == ("Sita Devi", "lmv1-rural", "1")
+
+
+def test_a_voter_id_goes_on_paper_as_its_last_four(counter: Counter) -> None:
+    request_connection(counter, application(id_proof_type="voter_id", id_proof_number="abc1234567"))
+    doc = load(row(counter, "SELECT body FROM print_jobs")["body"])
+    assert isinstance(doc, ConnectionDoc)
+    assert doc.id_proof_masked == "XXXXXX4567"

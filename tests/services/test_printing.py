@@ -11,7 +11,7 @@ from kiosk.services.complaints import ComplaintRequest, log_complaint
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
 from kiosk.services.payments import cancel_receipt, record_payment
-from kiosk.services.printing import open_spool, reprint
+from kiosk.services.printing import open_spool, reprint, slip_print_state
 from kiosk.services.recharge import recharge
 from kiosk.services.runtime import open_counter
 from kiosk.services.scheme import register_scheme
@@ -191,3 +191,23 @@ def test_x_report_without_an_open_shift_says_so(counter: Counter):
     with pytest.raises(NotFound, match="no shift is open"):
         print_x_report(counter, OPERATOR)
     assert db_state(counter) == before
+
+
+def test_a_slips_print_state_follows_its_newest_job(counter: Counter, consumer: str):
+    result = log_complaint(
+        counter,
+        ComplaintRequest(
+            category="meter_fault",
+            description="Meter burnt",
+            mobile="9876543210",
+            operator_id=OPERATOR,
+            discom="MVVNL",
+            account_no=ACCOUNT,
+        ),
+    )
+    assert slip_print_state(counter, "nothing-here") is None
+    assert slip_print_state(counter, result.local_no) == "pending"
+    open_spool(counter, DummyConnection()).print_pending()
+    assert slip_print_state(counter, f" {result.local_no} ") == "printed"
+    reprint(counter, result.local_no, OPERATOR)
+    assert slip_print_state(counter, result.local_no) == "pending"

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from kiosk.printer.documents import ReadingDoc, load
 from kiosk.services.counter import Counter
-from kiosk.services.readings import ReadingResult, record_reading
-from tests.services.factories import ACCOUNT
-from tests.services.support import OPERATOR, TODAY, FixedClock, events, refused_by, row
+from kiosk.services.readings import KnownReading, ReadingResult, last_known, record_reading
+from tests.services.factories import ACCOUNT, make_snapshot
+from tests.services.support import OPERATOR, TODAY, FixedClock, cache, events, refused_by, row
 
 
 def read(counter: Counter, reading: Any, **changes: Any) -> ReadingResult:
@@ -162,3 +163,40 @@ def test_a_meter_change_travels_with_the_reading(counter: Counter) -> None:
     read(counter, 4_512)
     read(counter, 12, meter_change=True)
     assert [e["payload"]["meter_change"] for e in events(counter)] == [False, True]
+
+
+# --- acknowledgement and the last known reading --------------------------------------------
+
+
+def test_a_reading_queues_its_acknowledgement_in_the_same_commit(counter: Counter) -> None:
+    cache(counter, make_snapshot(ACCOUNT))
+    read(counter, 4_512, read_on=TODAY - timedelta(days=30))
+    result = read(counter, 12, meter_change=True)
+    kind, ref, body = counter.conn.execute(
+        "SELECT kind, ref, body FROM print_jobs ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert (kind, ref) == ("reading", result.local_no)
+    doc = load(body)
+    assert isinstance(doc, ReadingDoc)
+    assert (doc.reading_kwh, doc.read_on, doc.previous_kwh) == (12, TODAY, 4_512)
+    assert doc.meter_change and not doc.photo_attached
+    assert (doc.consumer_name, doc.consumer_name_hi) == ("Ram Kumar", "राम कुमार")
+
+
+def test_a_reading_of_an_uncached_consumer_still_prints(counter: Counter, tmp_path: Path) -> None:
+    photo = tmp_path / "meter.jpg"
+    photo.write_bytes(b"jpeg")
+    result = read(counter, 100, photo=photo)
+    doc = load(row(counter, "SELECT body FROM print_jobs")["body"])
+    assert isinstance(doc, ReadingDoc)
+    assert doc.local_no == result.local_no
+    assert doc.consumer_name == "" and doc.photo_attached
+
+
+def test_the_last_known_reading_comes_with_its_date(counter: Counter) -> None:
+    assert last_known(counter, "MVVNL", ACCOUNT) is None
+    read(counter, 4_512, read_on=TODAY - timedelta(days=3))
+    read(counter, 4_400, read_on=TODAY - timedelta(days=40), meter_change=True)
+    known = last_known(counter, "mvvnl", ACCOUNT)
+    assert known == KnownReading(4_512, TODAY - timedelta(days=3), False)
+    assert last_known(counter, "DVVNL", ACCOUNT) is None
