@@ -12,13 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskSettings
-from kiosk.datafiles import load_discoms, load_scheme, load_tariff
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import Discom, validate_account_number
-from kiosk.domain.relief import ReliefScheme
-from kiosk.domain.tariff import Tariff
+
+if TYPE_CHECKING:  # the data files load on first use, not before the login screen
+    from kiosk.domain.relief import ReliefScheme
+    from kiosk.domain.tariff import Tariff
 
 # India has one time zone and no daylight saving: a fixed offset needs no tz database,
 # which Windows counters may lack.
@@ -55,14 +57,20 @@ class Counter:
 
     @cached_property
     def discoms(self) -> dict[str, Discom]:
+        from kiosk.datafiles import load_discoms
+
         return load_discoms(self.settings.data.discoms_file)
 
     @cached_property
     def tariff(self) -> Tariff:
+        from kiosk.datafiles import load_tariff
+
         return load_tariff(self.settings.data.tariff_file)
 
     @cached_property
     def scheme(self) -> ReliefScheme:
+        from kiosk.datafiles import load_scheme
+
         return load_scheme(self.settings.data.scheme_file)
 
     def committed(self) -> None:

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kiosk.domain.errors import InvalidInput
-from kiosk.domain.events import make_envelope
 from kiosk.services.counter import Counter
 from kiosk.store.db import transaction
 from kiosk.store.numbers import next_number
@@ -67,6 +66,8 @@ def local_number(counter: Counter, day: date, kind: str, letter: str) -> str:
 
 def emit(counter: Counter, payload: BaseModel, *, now: datetime, operator_id: str) -> str:
     """Queue the event reporting ``payload`` in the open transaction; returns its id."""
+    from kiosk.domain.events import make_envelope  # the event models load with the first action
+
     envelope = make_envelope(
         payload,
         now=now,

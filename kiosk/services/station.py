@@ -114,6 +114,7 @@ class Station:
                     engine.start()
             self.spool_worker = SpoolWorker(self._make_spool, retry_s=self._print_retry_s)
             self.spool_worker.start()
+            self._db.submit(_warm_up, self.counter).result()
             self.background_ready.set()
 
     def _committed(self) -> None:
@@ -208,3 +209,12 @@ class Station:
                 listener(status)
             except Exception:
                 log.exception("printer listener failed")
+
+
+def _warm_up(counter: Counter) -> None:
+    """Load the data files and the event models while the operator types the PIN, so the
+    first lookup and the first payment do not pay for them (the login screen did not)."""
+    import kiosk.domain.events
+    import kiosk.services.lookup  # noqa: F401
+
+    counter.discoms, counter.tariff, counter.scheme  # noqa: B018

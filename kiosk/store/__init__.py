@@ -1,17 +1,5 @@
-"""The counter's SQLite database: schema, migrations, queries."""
+"""The counter's SQLite database: schema, migrations, queries.
 
-from kiosk.store.consumers import CachedConsumer
-from kiosk.store.db import connect, open_database, transaction, utc_text
-from kiosk.store.errors import SchemaTooNew, StoreError
-from kiosk.store.numbers import next_number
-
-__all__ = [
-    "CachedConsumer",
-    "SchemaTooNew",
-    "StoreError",
-    "connect",
-    "next_number",
-    "open_database",
-    "transaction",
-    "utc_text",
-]
+Import the modules themselves (``kiosk.store.db``, ``kiosk.store.consumers``): the package
+imports nothing, so opening the database does not load the consumer models.
+"""
