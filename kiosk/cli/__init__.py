@@ -16,6 +16,7 @@ from typing import NoReturn, TextIO
 
 from kiosk import __version__
 from kiosk.cli import counter as counter_commands
+from kiosk.cli import day as day_commands
 from kiosk.cli import printing as printing_commands
 from kiosk.cli import screen as screen_commands
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
@@ -114,6 +115,7 @@ def build_parser() -> Parser:
     relief.add_argument("--json", action="store_true", help="print JSON instead of a table")
     counter_commands.add_commands(commands, _arg_type, _day)
     printing_commands.add_commands(commands)
+    day_commands.add_commands(commands, _arg_type, _day)
     return parser
 
 
@@ -279,6 +281,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 "status": counter_commands.run_status,
             }[args.command]
             return run(args, settings, out)
+        if args.command == "export-day":
+            prog = "kiosk export-day"
+            settings = load_settings(find_config(args.config))
+            return day_commands.run_export_day(args, settings, out)
         if args.command == "printer-test":
             prog = "kiosk printer-test"
             return printing_commands.run_printer_test(args, out)

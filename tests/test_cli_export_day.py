@@ -1,0 +1,88 @@
+"""``kiosk export-day`` as a clerk runs it: the day's CSV under the data folder (a new name
+when one exists), ``--out`` and ``--date``, and one-line refusals naming the argument."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+
+PAY = ["pay", "--account", "MVVNL:1234567890", "--amount", "1234.50", "--mode", "cash"]
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[counter]\nid = "CSC-LKO-0001"\nname = "Export test"\ndiscoms = ["MVVNL"]\n'
+        '[operator]\ndefault_id = "op1"\n'
+        f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+        '[printer]\nkind = "dummy"\n',
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_export_day_writes_todays_payments_and_a_new_file_each_time(
+    config: str, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    assert main(["--config", config, *PAY, "--no-print"], out=out) == 0
+    receipt_no = out.getvalue().split()[1].rstrip(":")
+    out = io.StringIO()
+    assert main(["--config", config, "export-day"], out=out) == 0
+    (first,) = sorted((tmp_path / "data" / "exports").glob("day-*.csv"))
+    assert (
+        out.getvalue() == f"1 payments of {first.stem[4:]} (₹1,234.50 valid) written to {first}\n"
+    )
+    (row,) = rows_of(first)
+    assert (row["receipt_no"], row["amount_rupees"], row["mode"]) == (receipt_no, "1234.50", "cash")
+    assert main(["--config", config, "export-day"], out=io.StringIO()) == 0
+    assert {p.name for p in first.parent.iterdir()} == {first.name, f"{first.stem}-2.csv"}
+
+
+def test_export_day_to_a_chosen_file_for_a_chosen_day(config: str, tmp_path: Path) -> None:
+    target = tmp_path / "office" / "old.csv"
+    args = ["--config", config, "export-day", "--date", "2025-12-01", "--out", str(target)]
+    out = io.StringIO()
+    assert main(args, out=out) == 0
+    assert out.getvalue() == f"0 payments of 2025-12-01 (₹0.00 valid) written to {target}\n"
+    assert rows_of(target) == []
+
+
+def test_an_existing_out_file_is_refused_in_one_line_naming_the_argument(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "keep.csv"
+    target.write_text("keep me", encoding="utf-8")
+    assert main(["--config", config, "export-day", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"kiosk export-day: error: argument --out: {target} already exists:"
+        " choose another file name\n"
+    )
+    assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_bad_or_future_date_is_one_line_naming_the_argument(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:  # argparse refuses it before anything runs
+        main(["--config", config, "export-day", "--date", "10-01-2026"])
+    assert stopped.value.code == 2
+    assert "argument --date: must be YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["--config", config, "export-day", "--date", "2999-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "argument --date: 2999-01-01 is in the future" in err
