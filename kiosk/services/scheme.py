@@ -96,6 +96,15 @@ class Reason:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """Something the consumer should know about the terms, as a code and values."""
+
+    code: str  # missed | fee_adjusted | fee_reported | fee_above_payable | theft
+    #            | theft_reported | rc | disconnected
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class OverBill:
     """The latest bill is an outlier: its units far above the normative consumption."""
 
@@ -167,6 +176,7 @@ class SchemeView:
     over_bill: OverBill | None
     provisional: ProvisionalBill | None
     registration: Registration | None
+    notes: tuple[Note, ...] = ()
 
     @property
     def eligible(self) -> bool:
@@ -208,7 +218,36 @@ def scheme_view(
         over_bill=assessed.over_bill,
         provisional=_provisional(counter, snapshot, counter.today(now)),
         registration=registration_for(counter, *snapshot.key),
+        notes=tuple(_notes(counter, assessed.quote)),
     )
+
+
+def _notes(counter: Counter, quote: ReliefQuote) -> list[Note]:
+    """The terms' fine print for this case (the domain's notes, as codes)."""
+    scheme = counter.scheme
+    notes: list[Note] = []
+    if any(o.instalments for o in quote.options):
+        notes.append(Note("missed", {"n": str(scheme.missed_instalments_cancel)}))
+    if scheme.fee_adjusted_against_dues:
+        notes.append(Note("fee_adjusted"))
+    if scheme.placeholder_fee:
+        notes.append(Note("fee_reported"))
+    fees = [
+        o.registration_fee_paise
+        for o in quote.options
+        if o.payable_paise < o.registration_fee_paise
+    ]
+    if fees:
+        notes.append(Note("fee_above_payable", {"fee": format_inr(fees[0])}))
+    if quote.case is CaseType.THEFT:
+        notes.append(Note("theft"))
+        if scheme.theft.placeholder:
+            notes.append(Note("theft_reported"))
+    elif quote.case is CaseType.RC:
+        notes.append(Note("rc"))
+    elif quote.case is CaseType.DISCONNECTED:
+        notes.append(Note("disconnected"))
+    return notes
 
 
 def effective_case(consumer: Consumer, chosen: str) -> CaseType:
@@ -252,17 +291,18 @@ def _dues(
     counter: Counter, snapshot: ConsumerSnapshot, request: SchemeRequest
 ) -> tuple[SchemeDues, OverBill | None]:
     """The notice's figures when given, else what is still owed on the bill (payments
-    since it was issued taken off, the surcharge first covered), an over-bill reassessed."""
-    bill = snapshot.bill
-    outstanding = outstanding_paise(counter, snapshot)
+    since it was issued taken off the principal first), an over-bill reassessed."""
     surcharge = request.surcharge_paise
-    if surcharge is None:
-        surcharge = min(bill.surcharge_paise if bill else 0, outstanding)
-    if request.principal_paise is not None:
+    if request.principal_paise is not None:  # the notice's figures stand on their own
         principal = request.principal_paise
+        surcharge = surcharge or 0
         return SchemeDues(
             principal, surcharge, request.compounding_fee_paise, "notice", principal
         ), None
+    bill = snapshot.bill
+    outstanding = outstanding_paise(counter, snapshot)
+    if surcharge is None:
+        surcharge = min(bill.surcharge_paise if bill else 0, outstanding)
     billed = max(0, outstanding - surcharge)
     over_bill = _over_bill(counter, snapshot)
     principal = billed - over_bill.reduction_paise if over_bill else billed
