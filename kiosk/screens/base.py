@@ -82,7 +82,9 @@ class CounterScreen(Screen[Any]):
         yield from ()
 
     def key_list(self) -> list[tuple[str, str]]:
-        return [*(GLOBAL_KEYS if self.SHOW_GLOBAL_KEYS else ()), *self.KEYS]
+        """This screen's keys first: the bar is one line, and at 80 columns the keys that
+        work everywhere (all listed by F1) are the ones to be cut off."""
+        return [*self.KEYS, *(GLOBAL_KEYS if self.SHOW_GLOBAL_KEYS else ())]
 
     @property
     def desk(self) -> Desk:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 
-from kiosk.screens.base import CounterScreen
+from kiosk.screens.base import GLOBAL_KEYS, CounterScreen
 from kiosk.services.consumer_card import card_details
 from kiosk.services.lookup import Lookup
 from kiosk.widgets.consumer_card import ConsumerCard
@@ -80,7 +80,7 @@ class ConsumerScreen(CounterScreen):
     def key_list(self) -> list[tuple[str, str]]:
         """A prepaid meter is recharged, not billed: Enter means recharge there."""
         if getattr(self, "lookup", None) is not None and self.prepaid:
-            return [*super().key_list()[: -len(self.KEYS)], *self.PREPAID_KEYS]
+            return [*self.PREPAID_KEYS, *GLOBAL_KEYS]
         return super().key_list()
 
     def action_pay(self) -> None:

@@ -35,7 +35,7 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr, parse_amount, to_decimal
-from kiosk.screens.base import CounterScreen, plain_error
+from kiosk.screens.base import GLOBAL_KEYS, CounterScreen, plain_error
 from kiosk.screens.confirm_payment import ConfirmPayment, ConfirmSecondPayment, PaymentSummary
 from kiosk.screens.receipt_done import ReceiptDoneScreen
 from kiosk.services.counter import Counter
@@ -332,7 +332,7 @@ class PaymentScreen(CounterScreen):
         if getattr(self, "mode", "") != "upi":
             return super().key_list()
         demo = self.DEMO_KEYS if self._customer_phone() is not None else ()
-        return [*super().key_list(), *self.UPI_KEYS, *demo]
+        return [*self.KEYS, *self.UPI_KEYS, *demo, *GLOBAL_KEYS]
 
     def _customer_phone(self) -> Callable[[str], str] | None:
         """kiosk --demo only: plays the customer's phone paying the QR (reference -> UTR)."""
