@@ -95,7 +95,7 @@ class ProofChooser(Widget, can_focus=True):
         pass
 
     def render(self) -> Text:
-        text = Text()
+        text = Text(tr(self, "scheme.proof_label") + ":  ")
         for key, kind in PROOFS:
             chosen = kind == self.kind
             text.append(">" if chosen else " ", style="bold")
@@ -146,9 +146,7 @@ class SchemeRegisterScreen(CounterScreen):
             yield Static(id="reg-consumer", classes="reg-line")
             yield Static(id="reg-option", classes="reg-line")
             yield Static(id="reg-fee", classes="reg-line")
-            with Horizontal(id="proof-row"):
-                yield TLabel("scheme.proof_label", classes="reg-label")
-                yield ProofChooser(id="id-kind")
+            yield ProofChooser(id="id-kind")
             with Horizontal(classes="reg-row"):
                 yield TLabel("scheme.id_number", classes="reg-label", id="id-number-label")
                 yield Input(id="id-number", password=True, max_length=20)

@@ -343,3 +343,31 @@ def test_an_unknown_registration_is_not_reprinted(counter: Counter, consumer: st
     register_scheme(counter, request(), fee_cash())
     unknown = "CSC-0001-R20260110-0009"
     refused_by(counter, lambda: reprint_acknowledgement(counter, unknown, OPERATOR), NotFound)
+
+
+# --- notes and notice figures ---------------------------------------------------------------
+
+
+def test_the_notes_follow_the_case(counter: Counter, consumer: str) -> None:
+    normal = [n.code for n in scheme_view(counter, request()).notes]
+    assert normal == ["missed", "fee_adjusted", "fee_reported"]
+    theft = scheme_view(counter, request(case="theft", principal_paise=10_000_00)).notes
+    # Theft cases settle as a lump sum here: no instalments to miss.
+    assert [n.code for n in theft] == ["fee_adjusted", "fee_reported", "theft", "theft_reported"]
+    assert scheme_view(counter, request()).notes[0].values == {"n": "4"}
+
+
+def test_a_fee_above_what_is_payable_is_noted(counter: Counter) -> None:
+    small = make_bill(current_paise=0, arrears_paise=1_000_00, surcharge_paise=0)
+    cache(counter, make_snapshot(bill=small))
+    notes = scheme_view(counter, request()).notes
+    assert ("fee_above_payable", {"fee": "₹2,000.00"}) in [(n.code, n.values) for n in notes]
+
+
+def test_notice_figures_leave_out_the_bills_surcharge(counter: Counter, consumer: str) -> None:
+    dues = scheme_view(counter, request(case="rc", principal_paise=9_000_00)).dues
+    assert (dues.principal_paise, dues.surcharge_paise, dues.source) == (9_000_00, 0, "notice")
+    dues = scheme_view(
+        counter, request(case="rc", principal_paise=9_000_00, surcharge_paise=1_000_00)
+    ).dues
+    assert dues.surcharge_paise == 1_000_00
