@@ -15,6 +15,7 @@ acknowledgement.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.table import Table
@@ -30,7 +31,6 @@ from kiosk.domain.money import format_inr, parse_amount
 from kiosk.domain.relief import OptionQuote
 from kiosk.printer.connections import PrinterState
 from kiosk.screens.base import GLOBAL_KEYS, CounterScreen, plain_error
-from kiosk.screens.payment import amount_text
 from kiosk.services.lookup import Lookup
 from kiosk.services.scheme import (
     CASE_CHOICES,
@@ -62,10 +62,9 @@ def case_label(node: CounterScreen, case: str) -> str:
     return node.tr(f"scheme.case.{case}")
 
 
-def month_text(node: CounterScreen, day: object) -> str:
+def month_text(node: CounterScreen, day: date) -> str:
     """``December 2025`` in the screen's language (the card's month names)."""
-    month, year = getattr(day, "month", 1), getattr(day, "year", 0)
-    return f"{node.tr(f'consumer.month_{month}')} {year}"
+    return f"{node.tr(f'consumer.month_{day.month}')} {day.year}"
 
 
 def instalments_text(node: CounterScreen, option: OptionQuote) -> str:
@@ -458,15 +457,6 @@ class SchemeScreen(CounterScreen):
                 return False
         self.notice = read
         return True
-
-    def set_notice(self, principal: int | None, surcharge: int | None = None) -> None:
-        """Fill the notice's figures (tests and a future notice lookup)."""
-        self.query_one("#notice-principal", Input).value = (
-            amount_text(principal) if principal is not None else ""
-        )
-        self.query_one("#notice-surcharge", Input).value = (
-            amount_text(surcharge) if surcharge is not None else ""
-        )
 
     async def action_register(self) -> None:
         """Enter: the registration form for the chosen option."""

@@ -295,6 +295,7 @@ class SchemeRegisterScreen(CounterScreen):
             self._busy = False
         if saved.ok and saved.value is not None:
             self.saved = True
+            self.input("id-number").value = ""
             self.app.switch_screen(SchemeDoneScreen(saved.value, self.lookup))
         else:
             self._focus_refused(saved.error)
@@ -311,6 +312,7 @@ class SchemeRegisterScreen(CounterScreen):
 
         def done(result: Any) -> SchemeDoneScreen:
             self.saved = True
+            self.input("id-number").value = ""  # the full Aadhaar does not linger on the stack
             return SchemeDoneScreen(result, lookup)
 
         return PaymentPurpose(

@@ -392,6 +392,8 @@ async def test_the_fee_paid_in_cash_registers_prints_the_schedule_and_can_be_rep
         fee = done.result.fee_receipt
         assert fee is not None and fee.mode == "cash"
         assert str(done.query_one("#sd-number", Static).render()) == local_no
+        [form] = [s for s in app.screen_stack if isinstance(s, SchemeRegisterScreen)]
+        assert form.query_one("#id-number", Input).value == ""  # no full Aadhaar kept
         assert "Provisional" in shown(done, "sd-central")
         assert f"receipt {fee.receipt_no}" in shown(done, "sd-fee")
         schedule = shown(done, "sd-schedule")
