@@ -93,13 +93,12 @@ class ComplaintScreen(CounterScreen):
         height: 1fr;
     }
     ComplaintScreen #complaint-side {
-        width: 40%;
-        min-width: 30;
-        max-width: 48;
+        width: 38;
         height: auto;
         max-height: 100%;
         overflow-y: auto;
-        padding: 0 2 0 0;
+        padding: 0 1 0 0;
+        scrollbar-size-vertical: 1;
     }
     ComplaintScreen #complaint-form {
         width: 1fr;

@@ -373,3 +373,15 @@ async def test_an_offline_complaint_reaches_the_central_once_and_then_shows_its_
         reprint = slips(printer)[-1]
         assert "DUPLICATE" in reprint and central_no in reprint
         assert "PROVISIONAL" not in reprint
+
+
+async def test_f10_redraws_the_form_and_the_categories_in_hindi(app):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_complaint(pilot)
+        await pilot.press("2")
+        await pilot.press("f10")
+        await pilot.pause()
+        chooser = str(screen.query_one("#category", Choices).render())
+        assert "मीटर ख़राब" in chooser and "Meter fault" not in chooser
+        assert "राम कुमार" in str(screen.query_one("#complaint-consumer").render())
+        assert screen.category == "meter_fault"  # the choice survives the switch
