@@ -38,7 +38,7 @@ SENDING = "sending"
 INTERRUPTED = "interrupted while printing: check the paper and reprint if it is missing"
 RETRY_S = 5.0
 # Which of the central's references a slip shows once its event is synced.
-REF_KEYS = ("complaint_no", "registration_no", "central_ref")
+REF_KEYS = ("complaint_no", "registration_no", "application_no", "central_ref")
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,28 @@ def test_the_complaint_slip_keeps_its_numbers_and_category_readable_in_hindi(mm)
     assert COMPLAINT.local_no in text
     assert "MVVNL-CMP-00000009" in text
     assert "no supply" in text
+
+
+def test_a_synced_application_is_confirmed_with_the_centrals_application_number(tmp_path):
+    from kiosk.printer.spool import sync_mark
+    from kiosk.store.db import open_database, transaction
+    from offline_queue import outbox
+
+    database = open_database(tmp_path / "counter.db")
+    conn = database.conn
+    try:
+        with transaction(conn):
+            outbox.enqueue(
+                conn,
+                {"event_id": CONNECTION.event_id, "type": "connection.requested"},
+                now=AT.timestamp(),
+            )
+        assert sync_mark(conn, CONNECTION) == PROVISIONAL
+        (claimed,) = outbox.claim(conn, limit=1, now=AT.timestamp(), lease_s=30)
+        synced = outbox.Synced(claimed.event_id, {"application_no": "MVVNL-NC-2025-000017"})
+        outbox.settle(conn, synced=[synced], now=AT.timestamp())
+        mark = sync_mark(conn, CONNECTION)
+        assert mark == SyncMark(True, "MVVNL-NC-2025-000017")
+        assert "MVVNL-NC-2025-000017" in words(printed(CONNECTION, ctx=ENGLISH, sync=mark).escpos)
+    finally:
+        database.close()
