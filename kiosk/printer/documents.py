@@ -104,6 +104,7 @@ class InstalmentPlan(_Doc):
     monthly_paise: int
     count: int
     last_paise: int
+    first_month: date | None = None  # the first instalment's month (with that month's bill)
 
 
 class SchemeDoc(_Action):
@@ -124,6 +125,8 @@ class SchemeDoc(_Action):
     due_by: date | None = None
     plan: InstalmentPlan | None = None
     fee_receipt_no: str | None = None
+    notice_no: str | None = None  # theft / RC cases: the office's notice
+    compounding_fee_paise: int = 0  # theft cases: not waived, part of what is payable
 
 
 class RechargeDoc(_Action):

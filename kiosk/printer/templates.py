@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -31,6 +31,7 @@ from kiosk.printer.documents import (
     ConnectionDoc,
     Document,
     EstimateLine,
+    InstalmentPlan,
     PaymentDoc,
     PrinterTestDoc,
     ReadingDoc,
@@ -443,44 +444,141 @@ def connection_ack(
     return slip.foot()
 
 
+SCHEME_CASES = {
+    "normal": ("Normal", "सामान्य"),
+    "never_paid": ("Never paid", "कभी भुगतान नहीं"),
+    "disconnected": ("Disconnected", "कटा हुआ संयोजन"),
+    "theft": ("Theft", "चोरी"),
+    "rc": ("RC (recovery)", "आरसी (वसूली)"),
+}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_HI = (
+    "जनवरी",
+    "फ़रवरी",
+    "मार्च",
+    "अप्रैल",
+    "मई",
+    "जून",
+    "जुलाई",
+    "अगस्त",
+    "सितंबर",
+    "अक्टूबर",
+    "नवंबर",
+    "दिसंबर",
+)
+
+
+def _whole_rupees(paise: int) -> str:
+    """``750`` or ``750.50``: a monthly amount as people say it (no ``.00``)."""
+    return format_inr(paise).replace("₹", "").removesuffix(".00")
+
+
+def scheme_option_words(option: str, monthly_paise: int | None) -> tuple[str, str]:
+    """``Rs 750 a month`` / ``₹750 प्रति माह``, ``Lump sum`` / ``एकमुश्त``: the option
+    in the words the consumer chose it by (the monthly figure from the plan itself)."""
+    if option == "lump_sum":
+        return "Lump sum", "एकमुश्त"
+    if monthly_paise:
+        amount = _whole_rupees(monthly_paise)
+        return f"Rs {amount} a month", f"₹{amount} प्रति माह"
+    words = option.replace("_", " ")
+    return words, words
+
+
+def _month_words(first: date, offset: int) -> tuple[str, str]:
+    """The month ``offset`` months after ``first``: ``Jan 2026`` / ``जनवरी 2026``."""
+    index = first.month - 1 + offset
+    year, month = first.year + index // 12, index % 12
+    return f"{MONTHS_EN[month]} {year}", f"{MONTHS_HI[month]} {year}"
+
+
+def _words_row(slip: _Slip, en: str, hi: str, words: tuple[str, str], bold: bool = False) -> None:
+    """A label and a value in words, the value's Hindi under it."""
+    slip.row(en, hi, words[0], bold=bold)
+    if slip.ctx.hindi and words[1] != words[0]:
+        slip.add(Text(words[1], align="right"))
+
+
 def scheme_ack(
     doc: SchemeDoc, ctx: SlipContext, *, sync: SyncMark = PROVISIONAL, duplicate: bool = False
 ) -> Layout:
+    """The consumer's acknowledgement: the registration number (the central's once synced,
+    the counter's marked PROVISIONAL before), the option and case in words, the money and,
+    for instalments, the first and the last instalment with their months."""
     slip = _Slip(ctx)
     title_hi = doc.scheme_name_hi or "बिजली बिल राहत योजना पंजीकरण"
     slip.head("Relief scheme registration", title_hi, doc.discom, slip.sync_marks(sync, duplicate))
     slip.add(Text(doc.scheme_name, align="center"))
-    slip.row("Counter no", "काउंटर सं.", doc.local_no, key=True)
     if sync.confirmed and sync.central_ref:
-        slip.row("Registration no", "पंजीकरण सं.", sync.central_ref, bold=True)
+        slip.row("Registration no", "पंजीकरण सं.", sync.central_ref, bold=True, key=True)
+        slip.row("Counter ref", "काउंटर संदर्भ", doc.local_no, key=True)
+    else:
+        slip.row("Counter no", "काउंटर सं.", doc.local_no, bold=True, key=True)
     slip.row("Date", "दिनांक", _when(doc.recorded_at))
     slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
     _consumer(slip, doc.consumer_name, doc.consumer_name_hi)
-    slip.row("Case", "प्रकरण", doc.case_type.replace("_", " "))
-    slip.row("Option", "विकल्प", doc.option.replace("_", " "), bold=True)
+    case = SCHEME_CASES.get(doc.case_type) or (doc.case_type.replace("_", " "),) * 2
+    _words_row(slip, "Case", "प्रकरण", case)
+    if doc.notice_no:
+        slip.row("Notice no", "नोटिस सं.", doc.notice_no, key=True)
+    monthly = doc.plan.monthly_paise if doc.plan is not None else None
+    _words_row(slip, "Option", "विकल्प", scheme_option_words(doc.option, monthly), bold=True)
     slip.add(Line())
-    slip.row("Principal dues", "मूल बकाया", slip.money(doc.principal_paise))
+    if doc.case_type == "theft":
+        slip.row("Revenue assessment", "राजस्व निर्धारण", slip.money(doc.principal_paise))
+    else:
+        slip.row("Principal dues", "मूल बकाया", slip.money(doc.principal_paise))
     slip.row("Surcharge", "सरचार्ज", slip.money(doc.surcharge_paise))
     slip.row("Surcharge waived", "सरचार्ज माफ़", slip.money(doc.waived_paise))
     slip.row("Rebate on principal", "मूल पर छूट", slip.money(doc.rebate_paise))
+    if doc.compounding_fee_paise:
+        slip.row("Compounding fee", "शमन शुल्क", slip.money(doc.compounding_fee_paise))
     slip.amount("Registration fee", "पंजीकरण शुल्क", doc.registration_fee_paise)
     if doc.fee_receipt_no:
         slip.row("Fee receipt", "शुल्क रसीद", doc.fee_receipt_no)
     slip.amount("Payable", "देय राशि", doc.payable_paise, key=True)
     if doc.plan is not None:
-        plan = doc.plan
-        slip.add(Line())
-        slip.add(Text(slip.label("Instalment schedule", "किस्त विवरण"), bold=True))
-        slip.row("Monthly", "मासिक", slip.money(plan.monthly_paise))
-        slip.row("Instalments", "किस्तें", str(plan.count))
-        if plan.count > 1:
-            slip.row(f"Months 1-{plan.count - 1}", "माह", slip.money(plan.monthly_paise))
-        slip.row(f"Month {plan.count} (last)", "अंतिम माह", slip.money(plan.last_paise))
+        _instalments(slip, doc.plan)
     elif doc.due_by is not None:
         slip.row("Pay by", "अंतिम तिथि", doc.due_by.strftime("%d-%m-%Y"), bold=True)
     slip.row("Operator", "संचालक", doc.operator_id)
-    slip.sync_row(sync)
+    if not sync.confirmed:
+        slip.add(
+            Text(
+                slip.label(
+                    "Quote the counter number until the registration number is issued.",
+                    "पंजीकरण सं. मिलने तक काउंटर सं. बताएँ।",
+                )
+            )
+        )
     return slip.foot()
+
+
+def _instalments(slip: _Slip, plan: InstalmentPlan) -> None:
+    """How many, the first (with its month) and the last: what the consumer pays when."""
+    slip.add(Line())
+    slip.add(Text(slip.label("Instalment schedule", "किस्तों का ब्योरा"), bold=True))
+    count = plan.count
+    slip.row("Instalments", "किस्तें", str(count))
+    first_paise = plan.monthly_paise if count > 1 else plan.last_paise
+    if plan.first_month is not None:
+        first_en, first_hi = _month_words(plan.first_month, 0)
+        slip.row(f"First: {first_en}", f"पहली: {first_hi}", slip.money(first_paise))
+        if count > 1:
+            last_en, last_hi = _month_words(plan.first_month, count - 1)
+            slip.row(f"Last: {last_en}", f"आख़िरी: {last_hi}", slip.money(plan.last_paise))
+    else:
+        slip.row("First instalment", "पहली किस्त", slip.money(first_paise))
+        if count > 1:
+            slip.row("Last instalment", "आख़िरी किस्त", slip.money(plan.last_paise))
+    slip.add(
+        Text(
+            slip.label(
+                "Each instalment is paid with that month's bill.",
+                "हर किस्त उस महीने के बिल के साथ जमा करें।",
+            )
+        )
+    )
 
 
 def recharge_receipt(

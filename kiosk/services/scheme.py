@@ -684,7 +684,8 @@ def _scheme_slip(
     fee_receipt_no: str | None,
     now: datetime,
 ) -> SchemeDoc:
-    """The acknowledgement: the option, what is payable and the instalment schedule."""
+    """The acknowledgement: the option, what is payable and the instalment schedule
+    (from the month after registering, as :func:`register_scheme` gives it)."""
     cached = get_by_account(counter.conn, discom, registration.account_no)
     consumer = cached.snapshot.consumer if cached is not None else None
     plan = None
@@ -693,6 +694,7 @@ def _scheme_slip(
             monthly_paise=chosen.monthly_instalment_paise,
             count=chosen.instalments,
             last_paise=chosen.last_instalment_paise or chosen.monthly_instalment_paise,
+            first_month=first_instalment_month(registration.registered_on),
         )
     return SchemeDoc(
         local_no=registration.registration_no,
@@ -716,4 +718,6 @@ def _scheme_slip(
         due_by=chosen.due_by,
         plan=plan,
         fee_receipt_no=fee_receipt_no,
+        notice_no=registration.notice_no,
+        compounding_fee_paise=chosen.compounding_fee_paise,
     )

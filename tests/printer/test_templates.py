@@ -104,11 +104,11 @@ def test_hindi_words_are_printed_when_shaping_works():
 
 def test_scheme_acknowledgement_shows_option_payable_and_schedule():
     text = printed(SCHEME, ctx=ENGLISH).text
-    assert "monthly 750" in text
+    assert "Rs 750 a month" in text  # the option in words, from the plan's monthly figure
     assert "Rs. 16,000.00" in text
     assert amount_in_words_en(1_600_000).capitalize()[:20] in text
     assert "Instalments" in text and "22" in text
-    assert "Month 22 (last)" in text and "Rs. 250.00" in text
+    assert "Last instalment" in text and "Rs. 250.00" in text
 
 
 def test_z_report_shows_totals_by_mode_and_the_variance():
