@@ -25,12 +25,11 @@ from textual.widgets import Static
 
 from kiosk.printer.connections import PrinterState
 from kiosk.screens.base import CounterScreen
+from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services import printing
 from kiosk.services.counter import IST
-from kiosk.widgets.message_line import Tone
 from kiosk.widgets.text import TLabel, tr
 
-PRINT_POLL_S = 0.5
 PRINTER_DOWN = (PrinterState.OFFLINE, PrinterState.ERROR)
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 
@@ -217,7 +216,7 @@ class ConfirmWithY(ModalScreen[bool]):
         self.query_one("#confirm-y-ask").display = True
 
 
-class AcknowledgedScreen(CounterScreen):
+class AcknowledgedScreen(SlipDoneScreen):
     """The number to quote, what was recorded, and where its slip is; Enter: next consumer.
 
     Subclasses set the title and the number's label and say what was recorded.
@@ -225,6 +224,15 @@ class AcknowledgedScreen(CounterScreen):
 
     TITLE_KEY = "ack.title"
     NUMBER_KEY = "ack.number"
+    PRINT_WORDS = PrintWords(
+        printed="ack.printed",
+        failed="ack.failed",
+        queued_off="ack.queued_off",
+        printing="ack.printing",
+        not_queued="ack.not_queued",
+    )
+    PRINT_LINE = "ack-print"
+    POLL_NAME = "ack-print"
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("Enter", "ack.keys.next"),
         ("P", "ack.keys.reprint"),
@@ -267,7 +275,6 @@ class AcknowledgedScreen(CounterScreen):
     def __init__(self, number: str) -> None:
         super().__init__()
         self.number = number
-        self.print_state: str | None = "pending"
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="ack-box"):
@@ -281,55 +288,12 @@ class AcknowledgedScreen(CounterScreen):
         """What was recorded, in the screen's language (override)."""
         return []
 
-    def on_mount(self) -> None:
-        self.localise()
-        self.watch(self.app, "status", self._printer_changed, init=False)
-        self._poll = self.set_interval(PRINT_POLL_S, self.check_print, name="ack-print")
-        self.call_after_refresh(self.check_print)
-
-    def _printer_changed(self, _status: object) -> None:
-        self.localise()
-
-    @property
-    def printer_state(self) -> str:
-        return str(getattr(self.app.status, "printer", "unknown"))  # type: ignore[attr-defined]
-
-    async def check_print(self) -> None:
-        """Read the slip's print job; stop looking once it has printed."""
-        try:
-            state = await self.desk.station.call(printing.slip_print_state, self.number)
-        except Exception:  # the screen must not fail over a status line
-            return
-        if state != self.print_state:
-            self.print_state = state
-            self.localise()
-        if state == "printed":
-            self._poll.pause()
-
-    def print_message(self) -> tuple[str, Tone]:
-        state = self.print_state
-        if state == "printed":
-            return self.tr("ack.printed"), "ok"
-        if state == "failed":
-            detail = getattr(self.app.status, "printer_detail", "")  # type: ignore[attr-defined]
-            return self.tr("ack.failed", detail=detail or self.printer_state), "warning"
-        if state is None:
-            return self.tr("ack.not_queued"), "warning"
-        if self.printer_state in ("offline", "error"):
-            return self.tr("ack.queued_off"), "warning"
-        return self.tr("ack.printing"), "info"
+    async def read_print_state(self) -> str | None:
+        return await self.desk.station.call(printing.slip_print_state, self.number)
 
     def localise(self) -> None:
         self.query_one("#ack-details", Static).update("\n".join(self.detail_lines()))
-        text, tone = self.print_message()
-        line = self.query_one("#ack-print", Static)
-        for other in ("ok", "info", "warning", "error"):
-            line.set_class(other == tone, f"-{other}")
-        line.update(text)
-
-    @property
-    def print_text(self) -> str:
-        return str(self.query_one("#ack-print", Static).render())
+        self.show_print_state()
 
     @property
     def details_text(self) -> str:

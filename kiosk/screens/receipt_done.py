@@ -17,18 +17,22 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kiosk.domain.money import format_inr
-from kiosk.screens.base import CounterScreen
+from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services.payments import PaymentResult
 from kiosk.services.receipts import receipt_detail
-from kiosk.widgets.message_line import Tone
 from kiosk.widgets.text import TLabel
 
-PRINT_POLL_S = 0.5
-_PRINTER_DOWN = ("offline", "error")
 
-
-class ReceiptDoneScreen(CounterScreen):
+class ReceiptDoneScreen(SlipDoneScreen):
     TITLE_KEY = "done.title"
+    PRINT_WORDS = PrintWords(
+        printed="done.printed",
+        failed="done.failed",
+        queued_off="done.queued_off",
+        printing="done.printing",
+    )
+    PRINT_LINE = "done-print"
+    POLL_NAME = "receipt-print"
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (("Enter", "done.keys.next"),)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,escape", "next_consumer", show=False),
@@ -66,8 +70,6 @@ class ReceiptDoneScreen(CounterScreen):
     def __init__(self, result: PaymentResult) -> None:
         super().__init__()
         self.result = result
-        self.print_state: str | None = "pending"  # the receipt's job: printed/pending/failed
-        self.print_detail = ""
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="done-box"):
@@ -78,41 +80,9 @@ class ReceiptDoneScreen(CounterScreen):
             yield Static(id="done-print")
             yield TLabel("done.next", classes="hint")
 
-    def on_mount(self) -> None:
-        self.localise()
-        self.watch(self.app, "status", self._printer_changed, init=False)
-        self._poll = self.set_interval(PRINT_POLL_S, self.check_print, name="receipt-print")
-        self.call_after_refresh(self.check_print)
-
-    def _printer_changed(self, _status: object) -> None:
-        self.localise()
-
-    @property
-    def printer_state(self) -> str:
-        return str(getattr(self.app.status, "printer", "unknown"))  # type: ignore[attr-defined]
-
-    async def check_print(self) -> None:
-        """Read the receipt's print job; stop looking once it has printed."""
-        try:
-            line = await self.desk.station.call(receipt_detail, self.result.receipt_no)
-        except Exception:  # the screen must not fail over a status line
-            return
-        if line.printed != self.print_state:
-            self.print_state = line.printed
-            self.localise()
-        if line.printed == "printed":
-            self._poll.stop()
-
-    def print_message(self) -> tuple[str, Tone]:
-        state = self.print_state
-        if state == "printed":
-            return self.tr("done.printed"), "ok"
-        if state == "failed":
-            detail = getattr(self.app.status, "printer_detail", "")  # type: ignore[attr-defined]
-            return self.tr("done.failed", detail=detail or self.printer_state), "warning"
-        if self.printer_state in _PRINTER_DOWN:
-            return self.tr("done.queued_off"), "warning"
-        return self.tr("done.printing"), "info"
+    async def read_print_state(self) -> str | None:
+        line = await self.desk.station.call(receipt_detail, self.result.receipt_no)
+        return line.printed
 
     def localise(self) -> None:
         result = self.result
@@ -127,15 +97,7 @@ class ReceiptDoneScreen(CounterScreen):
             if result.change_paise
             else self.tr("done.no_change")
         )
-        text, tone = self.print_message()
-        line = self.query_one("#done-print", Static)
-        for other in ("ok", "info", "warning", "error"):
-            line.set_class(other == tone, f"-{other}")
-        line.update(text)
-
-    @property
-    def print_text(self) -> str:
-        return str(self.query_one("#done-print", Static).render())
+        self.show_print_state()
 
     def action_next_consumer(self) -> None:
         self.desk.go_home()

@@ -19,8 +19,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kiosk.domain.money import format_inr
-from kiosk.screens.base import GLOBAL_KEYS, CounterScreen
+from kiosk.screens.base import GLOBAL_KEYS
 from kiosk.screens.scheme import case_label, month_text, option_label, say_reprinted
+from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services.lookup import Lookup
 from kiosk.services.scheme import (
     Registration,
@@ -28,11 +29,7 @@ from kiosk.services.scheme import (
     registration_status,
     reprint_acknowledgement,
 )
-from kiosk.widgets.message_line import Tone
 from kiosk.widgets.text import TLabel
-
-POLL_S = 0.5
-PRINTER_DOWN = ("offline", "error")
 
 
 def grouped(schedule: tuple[tuple[date, int], ...]) -> list[tuple[date, date, int, int]]:
@@ -47,8 +44,16 @@ def grouped(schedule: tuple[tuple[date, int], ...]) -> list[tuple[date, date, in
     return runs
 
 
-class SchemeDoneScreen(CounterScreen):
+class SchemeDoneScreen(SlipDoneScreen):
     TITLE_KEY = "scheme.done_title"
+    PRINT_WORDS = PrintWords(
+        printed="scheme.ack.printed",
+        failed="scheme.ack_failed",
+        queued_off="scheme.ack_queued_off",
+        printing="scheme.ack.pending",
+    )
+    PRINT_LINE = "sd-print"
+    POLL_NAME = "scheme-done"
     KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("Enter", "done.keys.next"),
         ("P", "scheme.keys.reprint"),
@@ -64,7 +69,6 @@ class SchemeDoneScreen(CounterScreen):
         self.result = result
         self.lookup = lookup
         self.registration: Registration | None = None
-        self.print_state: str | None = "pending"
 
     def key_list(self) -> list[tuple[str, str]]:
         return [*self.KEYS, *GLOBAL_KEYS]
@@ -80,24 +84,11 @@ class SchemeDoneScreen(CounterScreen):
             yield Static(id="sd-print")
             yield TLabel("scheme.done_next", classes="hint")
 
-    def on_mount(self) -> None:
-        self.localise()
-        self.watch(self.app, "status", self._printer_changed, init=False)
-        self._poll = self.set_interval(POLL_S, self.check, name="scheme-done")
-        self.call_after_refresh(self.check)
-
-    def _printer_changed(self, _status: object) -> None:
-        self.localise()
-
-    @property
-    def printer_state(self) -> str:
-        return str(getattr(self.app.status, "printer", "unknown"))  # type: ignore[attr-defined]
-
     @property
     def central_no(self) -> str | None:
         return self.registration.central_no if self.registration else None
 
-    async def check(self) -> None:
+    async def check_print(self) -> None:
         """The acknowledgement's paper and the central's number; stop once both are in."""
         try:
             found = await self.desk.station.call(registration_status, self.result.local_no)
@@ -143,11 +134,7 @@ class SchemeDoneScreen(CounterScreen):
             else self.tr("scheme.register_no_fee")
         )
         self.query_one("#sd-schedule", Static).update(self.schedule_text())
-        text, tone = self.print_message()
-        line = self.query_one("#sd-print", Static)
-        for other in ("ok", "info", "warning", "error"):
-            line.set_class(other == tone, f"-{other}")
-        line.update(text)
+        self.show_print_state()
 
     def schedule_text(self) -> str:
         option = self.result.option
@@ -173,21 +160,6 @@ class SchemeDoneScreen(CounterScreen):
                 "  " + self.tr("scheme.done_run", months=months, n=count, amount=format_inr(amount))
             )
         return "\n".join(lines)
-
-    def print_message(self) -> tuple[str, Tone]:
-        state = self.print_state
-        if state == "printed":
-            return self.tr("scheme.ack.printed"), "ok"
-        if state == "failed":
-            detail = getattr(self.app.status, "printer_detail", "")  # type: ignore[attr-defined]
-            return self.tr("scheme.ack_failed", detail=detail or self.printer_state), "warning"
-        if self.printer_state in PRINTER_DOWN:
-            return self.tr("scheme.ack_queued_off"), "warning"
-        return self.tr("scheme.ack.pending"), "info"
-
-    @property
-    def print_text(self) -> str:
-        return str(self.query_one("#sd-print", Static).render())
 
     # ----------------------------------------------------------------- keys
 
