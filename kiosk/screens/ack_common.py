@@ -16,15 +16,15 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
 
 from kiosk.printer.connections import PrinterState
 from kiosk.screens.base import CounterScreen
+from kiosk.screens.confirm_y import YesOnlyDialog
 from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services import printing
 from kiosk.services.counter import IST
@@ -168,7 +168,7 @@ class Choices(Widget, can_focus=True):
         self.refresh(layout=True)
 
 
-class ConfirmWithY(ModalScreen[bool]):
+class ConfirmWithY(YesOnlyDialog):
     """A question only Y answers yes; N or Esc answer no, Enter only repeats the question.
 
     Used where a habitual Enter must not do something that cannot be taken back: a
@@ -180,40 +180,14 @@ class ConfirmWithY(ModalScreen[bool]):
         border: solid $warning;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,Y", "yes", show=False),
-        Binding("n,N,escape", "no", show=False),
-        Binding("enter", "ask", show=False),
-    ]
+    DIALOG_ID = "confirm-y"
+    EXPLAIN_ID = "confirm-y-explain"
+    ASK_ID = "confirm-y-ask"
+    KEYS_KEY = "ack.yn_keys"
+    NEED_Y_KEY = "ack.need_y"
 
     def __init__(self, title_key: str, explain_key: str, **values: object) -> None:
-        super().__init__()
-        self.title_key = title_key
-        self.explain_key = explain_key
-        self.values = values
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="confirm-y"):
-            yield TLabel(self.title_key, classes="screen-title")
-            yield TLabel(self.explain_key, values=self.values, id="confirm-y-explain")
-            yield TLabel("ack.yn_keys", classes="hint")
-            yield TLabel("ack.need_y", id="confirm-y-ask", classes="message-line -warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-y-ask").display = False
-
-    @property
-    def text(self) -> str:
-        return "\n".join(str(node.render()) for node in self.query(Static) if node.display)
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-    def action_ask(self) -> None:
-        self.query_one("#confirm-y-ask").display = True
+        super().__init__(title_key, explain_key, values)
 
 
 class AcknowledgedScreen(SlipDoneScreen):

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.domain.money import amount_in_words_en, amount_in_words_hi, format_inr
+from kiosk.screens.confirm_y import YesOnlyDialog
 from kiosk.widgets.text import TLabel, tr
 
 _REFERENCE_LABELS = {
@@ -141,7 +142,7 @@ class ConfirmPayment(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConfirmSecondPayment(ModalScreen[bool]):
+class ConfirmSecondPayment(YesOnlyDialog):
     """The consumer already paid today: Y takes the payment again, N or Esc does not.
 
     Enter is bound on purpose and does nothing but repeat the question.
@@ -152,39 +153,12 @@ class ConfirmSecondPayment(ModalScreen[bool]):
         border: solid $warning;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,Y", "yes", show=False),
-        Binding("n,N,escape", "no", show=False),
-        Binding("enter", "ask", show=False),
-    ]
+    DIALOG_ID = "second-dialog"
+    EXPLAIN_ID = "second-explain"
+    ASK_ID = "second-ask"
+    KEYS_KEY = "pay_second.keys"
+    NEED_Y_KEY = "pay_second.need_y"
 
     def __init__(self, earlier: tuple[str, ...]) -> None:
-        super().__init__()
+        super().__init__("pay_second.title", "pay_second.explain", {"receipts": ", ".join(earlier)})
         self.earlier = earlier
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="second-dialog"):
-            yield TLabel("pay_second.title", classes="screen-title")
-            yield TLabel(
-                "pay_second.explain",
-                values={"receipts": ", ".join(self.earlier)},
-                id="second-explain",
-            )
-            yield TLabel("pay_second.keys", classes="hint")
-            yield TLabel("pay_second.need_y", id="second-ask", classes="message-line -warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#second-ask").display = False
-
-    @property
-    def text(self) -> str:
-        return "\n".join(str(node.render()) for node in self.query(Static) if node.display)
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-    def action_ask(self) -> None:
-        self.query_one("#second-ask").display = True
