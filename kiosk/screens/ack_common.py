@@ -9,7 +9,7 @@ done view, never an error: the slip waits in the print queue. P prints a DUPLICA
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,18 +31,6 @@ from kiosk.services.counter import IST
 from kiosk.widgets.text import TLabel, tr
 
 PRINTER_DOWN = (PrinterState.OFFLINE, PrinterState.ERROR)
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
-
-
-def parse_day(text: str) -> date | None:
-    """``10-01-2026`` or ``2026-01-10`` (also with / or .); None when it is neither."""
-    raw = text.strip()
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def when_text(moment: datetime) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import partial
 from typing import Any, ClassVar
 
@@ -33,6 +32,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from kiosk.domain.dates import parse_day
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr, parse_amount, to_decimal
 from kiosk.screens.base import GLOBAL_KEYS, CounterScreen, plain_error
@@ -76,18 +76,6 @@ FIELD_INPUTS: dict[str, str] = {
     "card reference": "pos-ref",
 }
 AMOUNT_CHARS = r"[0-9.,]*"
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
-
-
-def parse_cheque_date(text: str) -> date | None:
-    """``10-01-2026`` or ``2026-01-10`` (also with / or .); None when it is neither."""
-    raw = text.strip()
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def amount_text(paise: int) -> str:
@@ -621,7 +609,7 @@ class PaymentScreen(CounterScreen):
             reference = fields["utr"] = self.input("utr").value.strip()
         elif mode == "cheque":
             typed_date = self.input("cheque-date").value
-            when = parse_cheque_date(typed_date) if typed_date.strip() else None
+            when = parse_day(typed_date) if typed_date.strip() else None
             if typed_date.strip() and when is None:
                 self.say(self.tr("payment.bad_date"), "error")
                 self.input("cheque-date").focus()

@@ -21,7 +21,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from kiosk.screens.ack_common import AcknowledgedScreen, ConfirmWithY, parse_day
+from kiosk.domain.dates import parse_day
+from kiosk.screens.ack_common import AcknowledgedScreen, ConfirmWithY
 from kiosk.screens.base import CounterScreen
 from kiosk.services.counter import IST
 from kiosk.services.lookup import Lookup
