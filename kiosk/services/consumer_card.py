@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from kiosk.domain.relief import as_case, base_category, category_label
 from kiosk.domain.snapshot import ConsumerSnapshot
 from kiosk.services.counter import Counter
 from kiosk.services.dues import outstanding_paise
+from kiosk.services.errors import NotFound
+from kiosk.services.scheme import SchemeRequest, scheme_view
 
 LAST_PAYMENTS = 5
 
@@ -33,19 +33,22 @@ class PaymentLine:
 
 @dataclass(frozen=True, slots=True)
 class ReliefHint:
-    """Eligible or not, with the main reason as a code the screen words in its language."""
+    """Eligible or not, with the first reason as a code the screen words in its language
+    and how many more reasons the scheme screen lists."""
 
     eligible: bool
-    reason: str  # eligible | registered | category | load | not_open | closed | between_phases
-    #                | no_arrears | other
+    reason: str  # eligible | registered | unknown | a scheme Reason code: category | load
+    #              | not_open | closed | between_phases | no_arrears | compounding | case_rc
+    #              | theft_assessment | other
     values: dict[str, str] = field(default_factory=dict)
+    more: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class CardDetails:
     outstanding_paise: int
     payments: tuple[PaymentLine, ...]
-    relief: ReliefHint
+    relief: ReliefHint | None
 
 
 def card_details(counter: Counter, snapshot: ConsumerSnapshot) -> CardDetails:
@@ -54,7 +57,7 @@ def card_details(counter: Counter, snapshot: ConsumerSnapshot) -> CardDetails:
     return CardDetails(
         outstanding_paise=outstanding,
         payments=last_payments(counter, snapshot),
-        relief=relief_hint(counter, snapshot, outstanding),
+        relief=relief_hint(counter, snapshot),
     )
 
 
@@ -84,31 +87,34 @@ def last_payments(
     return tuple(lines[:limit])
 
 
-def relief_hint(counter: Counter, snapshot: ConsumerSnapshot, outstanding: int) -> ReliefHint:
-    """One line about the relief scheme: the full quote is the scheme screen's job."""
-    scheme = counter.scheme
-    consumer, bill = snapshot.consumer, snapshot.bill
+def opening_case(snapshot: ConsumerSnapshot) -> str:
+    """The case the scheme screen (S) opens with: RC for a connection under a Recovery
+    Certificate, else normal (a disconnected connection's normal case is "disconnected")."""
+    return "rc" if snapshot.consumer.status == "rc" else "normal"
+
+
+def relief_hint(counter: Counter, snapshot: ConsumerSnapshot) -> ReliefHint | None:
+    """One line about the relief scheme, from the scheme service's own view (the one the
+    scheme screen shows on S), so the two never disagree: the full quote and every reason
+    are the scheme screen's job. None when the consumer is not in this counter's data."""
     discom, account_no = snapshot.key
-    earlier = counter.conn.execute(
-        "SELECT local_no FROM scheme_registrations WHERE discom = ? AND account_no = ?"
-        " AND scheme_code = ?",
-        (discom, account_no, scheme.code),
-    ).fetchone()
-    if earlier is not None:
-        return ReliefHint(False, "registered", {"number": earlier[0]})
-    # What is still owed, split as the scheme service splits it (a bill paid in full
-    # leaves no surcharge to settle either).
-    surcharge = min(bill.surcharge_paise if bill else 0, outstanding)
-    principal = outstanding - surcharge
-    case = as_case(consumer.status if consumer.status != "active" else "normal")
-    quote = scheme.quote(
-        principal_paise=principal,
-        surcharge_paise=surcharge,
-        registered_on=counter.today(),
-        category=consumer.category,
-        load_kw=consumer.load_kw,
-        case=case,
+    request = SchemeRequest(
+        discom=discom,
+        account_no=account_no,
+        option="",
+        id_proof_type="",
+        id_proof_number="",
+        mobile="",
+        operator_id="",
+        case=opening_case(snapshot),
     )
+    try:
+        view = scheme_view(counter, request)
+    except NotFound:
+        return None
+    if view.registration is not None:
+        return ReliefHint(False, "registered", {"number": view.registration.number})
+    quote = view.quote
     if quote.eligible:
         ends = quote.phase_ends
         return ReliefHint(
@@ -116,33 +122,7 @@ def relief_hint(counter: Counter, snapshot: ConsumerSnapshot, outstanding: int) 
             "eligible",
             {"phase": str(quote.phase or ""), "until": f"{ends:%d.%m.%Y}" if ends else ""},
         )
-    return ReliefHint(False, *_main_reason(counter, snapshot, outstanding, quote.reasons))
-
-
-def _main_reason(
-    counter: Counter, snapshot: ConsumerSnapshot, dues: int, reasons: list[str]
-) -> tuple[str, dict[str, str]]:
-    """The first rule the consumer fails, in the scheme's own order, as a code and values."""
-    scheme = counter.scheme
-    consumer = snapshot.consumer
-    today = counter.today()
-    base = base_category(consumer.category)
-    limit = scheme.eligibility.max_load_kw.get(base)
-    load = Decimal(consumer.load_kw)
-    if limit is None:
-        return "category", {"category": category_label(base)}
-    if load > limit:
-        return "load", {
-            "load": f"{load.normalize():f}",
-            "limit": f"{limit.normalize():f}",
-            "category": category_label(base),
-        }
-    if today < scheme.opens:
-        return "not_open", {"date": f"{scheme.opens:%d.%m.%Y}"}
-    if today > scheme.closes:
-        return "closed", {"date": f"{scheme.closes:%d.%m.%Y}"}
-    if scheme.phase_on(today) is None:
-        return "between_phases", {}
-    if dues == 0:
-        return "no_arrears", {}
-    return "other", {"detail": reasons[0] if reasons else ""}
+    if not view.reasons:
+        return ReliefHint(False, "unknown")
+    first, *rest = view.reasons
+    return ReliefHint(False, first.code, dict(first.values), more=len(rest))

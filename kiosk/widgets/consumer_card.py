@@ -170,9 +170,14 @@ def _signed_inr(paise: int) -> str:
     return f"-{format_inr(-paise)}" if paise < 0 else format_inr(paise)
 
 
-def relief_text(hint: ReliefHint, t: Translate) -> Text:
-    """``Relief scheme: eligible (phase 2, until 31.01.2026)`` or the main reason not."""
+def relief_text(hint: ReliefHint | None, t: Translate) -> Text:
+    """``Relief scheme: eligible (phase 2, until 31.01.2026)`` or the first reason not,
+    with ``+2 more (S)`` when the scheme screen lists more: one line, not a list."""
+    if hint is None:
+        return Text("")
     reason = t(f"consumer.relief_{hint.reason}", **hint.values)
+    if hint.more:
+        reason = f"{reason} {t('consumer.relief_more', n=hint.more)}"
     return Text(t("consumer.relief", hint=reason), style="green" if hint.eligible else "")
 
 

@@ -11,7 +11,8 @@ from kiosk.domain.snapshot import ConsumerSnapshot, PaymentSummary
 from kiosk.services.consumer_card import PaymentLine, ReliefHint, card_details
 from kiosk.services.counter import Counter
 from kiosk.services.payments import cancel_receipt, record_payment
-from kiosk.services.scheme import SchemeRequest, register_scheme
+from kiosk.services.scheme import SchemeRequest, register_scheme, scheme_view
+from offline_queue import outbox
 from tests.services.factories import ACCOUNT, DUE, make_snapshot
 from tests.services.support import AADHAAR, OPERATOR, FixedClock, add_staff, cache, cash
 
@@ -123,3 +124,58 @@ def test_a_registered_consumer_is_told_the_registration(counter: Counter) -> Non
     result = register_scheme(counter, request, cash(1, tendered=2_000_00))
     relief = card_details(counter, snapshot).relief
     assert relief == ReliefHint(False, "registered", {"number": result.local_no})
+
+
+def test_several_reasons_give_the_first_and_how_many_more(
+    counter: Counter, clock: FixedClock
+) -> None:
+    snapshot = cached(counter, load_kw=Decimal("3.5"))
+    clock.set(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))  # and the scheme has closed
+    relief = card_details(counter, snapshot).relief
+    assert relief == ReliefHint(
+        False, "load", {"load": "3.5", "limit": "2", "category": "LMV-1"}, more=1
+    )
+
+
+def test_the_hint_is_the_scheme_views_first_reason_with_the_rest_counted(
+    counter: Counter, clock: FixedClock
+) -> None:
+    # LMV-2 at 5 kW with nothing owed, before the scheme opens: three reasons on the
+    # scheme screen; the card gives the first of them, in the same order, and counts the rest.
+    snapshot = cached(counter, category="lmv2-urban", load_kw=Decimal("5"), bill=False)
+    clock.set(datetime(2025, 11, 20, 6, 0, tzinfo=UTC))
+    view = scheme_view(counter, SchemeRequest("MVVNL", ACCOUNT, "", "", "", "", ""))
+    assert [r.code for r in view.reasons] == ["load", "not_open", "no_arrears"]
+    relief = card_details(counter, snapshot).relief
+    assert relief is not None
+    assert (relief.reason, relief.values, relief.more) == ("load", view.reasons[0].values, 2)
+
+
+def test_an_rc_connection_is_quoted_as_the_scheme_screen_opens_it(counter: Counter) -> None:
+    # The scheme screen opens an RC connection on the RC case: eligible on the bill's dues.
+    relief = card_details(counter, cached(counter, status="rc")).relief
+    assert relief == ReliefHint(True, "eligible", {"phase": "2", "until": "31.01.2026"})
+
+
+def test_a_synced_registration_is_told_by_the_centrals_number(counter: Counter) -> None:
+    snapshot = cached(counter)
+    request = SchemeRequest(
+        discom="MVVNL",
+        account_no=ACCOUNT,
+        option="lump_sum",
+        id_proof_type="aadhaar",
+        id_proof_number=AADHAAR,
+        mobile="9876543210",
+        operator_id=OPERATOR,
+    )
+    result = register_scheme(counter, request, cash(1, tendered=2_000_00))
+    synced = outbox.Synced(result.event_id, {"registration_no": "BBRY-00000009"})
+    outbox.settle(counter.conn, synced=[synced], now=1.0)
+    relief = card_details(counter, snapshot).relief
+    assert relief == ReliefHint(False, "registered", {"number": "BBRY-00000009"})
+
+
+def test_a_consumer_not_in_this_counters_data_has_no_hint(counter: Counter) -> None:
+    details = card_details(counter, make_snapshot("5555555555"))
+    assert details.relief is None
+    assert details.outstanding_paise == DUE
