@@ -7,7 +7,10 @@ screen ready (the wall clock, read in both processes). Runs alternate (kiosk, mi
 kiosk, ...) so machine load hits both alike. The counter's database is made before timing
 (a counter starts on its own database every morning); the sync engine starts as it does
 at a counter, with no central reachable (a loopback port that refuses), so nothing waits
-on the network.
+on the network. The counter starts as ``kiosk --config PATH`` does (``counter_app``): the
+login shows from the few values it needs, and the config check and the database open run
+behind it; the time until the counter is open (a PIN typed by then is answered at once)
+is printed beside the target figure.
 
 Both apps run twice over: with Python's compiled bytecode cached (a counter's every
 morning: pip compiles at install, and Python caches what it compiles on the first start)
@@ -53,20 +56,22 @@ Minimal().run(headless=True, auto_pilot=ready)
 
 KIOSK = """
 import sys
-from kiosk.config import load_settings
-from kiosk.app import create_app
-
 from pathlib import Path
-app = create_app(load_settings(Path(sys.argv[1])))
+from kiosk.app import counter_app  # what `kiosk --config PATH` runs
+
+app = counter_app(Path(sys.argv[1]))
 
 async def ready(pilot):
+    import time
     from textual.widgets import Input
     while type(pilot.app.screen).__name__ != "LoginScreen" or not isinstance(
         pilot.app.focused, Input
     ):
         await pilot.pause(0.005)
-    import time
     print(f"READY {time.time():.6f}")
+    while not pilot.app.station.started:  # config checked, database open: sign-in answers
+        await pilot.pause(0.005)
+    print(f"OPEN {time.time():.6f}")
     pilot.app.exit()
 
 app.run(headless=True, auto_pilot=ready)
@@ -109,8 +114,9 @@ def child_env(pycache: Path | None) -> dict[str, str]:
     return env
 
 
-def time_run(code: str, *args: str, env: dict[str, str] | None = None) -> float:
-    """Seconds from spawning the process to the app reporting its screen ready.
+def time_run(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds from spawning the process to the app reporting its screen ready, and to
+    the counter being open behind it (the same for the minimal app, which has nothing).
 
     Shutting down is not counted: the counter stops its sync and printer threads on the
     way out, which is not part of getting to work.
@@ -123,10 +129,11 @@ def time_run(code: str, *args: str, env: dict[str, str] | None = None) -> float:
         timeout=60,
         env=env,
     )
-    ready = [line for line in result.stdout.splitlines() if line.startswith("READY ")]
-    if result.returncode != 0 or not ready:
+    marks = dict(line.split()[:2] for line in result.stdout.splitlines() if line[:1].isupper())
+    if result.returncode != 0 or "READY" not in marks:
         raise SystemExit(f"the app did not start cleanly:\n{result.stderr[-2000:]}")
-    return float(ready[-1].split()[1]) - started
+    ready = float(marks["READY"]) - started
+    return ready, float(marks.get("OPEN", marks["READY"])) - started
 
 
 def main() -> None:
@@ -146,10 +153,12 @@ def main() -> None:
             env = child_env(pycache)
             time_run(KIOSK, str(config), env=env)  # warm the file and bytecode caches, untimed
             time_run(MINIMAL, env=env)
-            kiosk, minimal = [], []
+            kiosk, minimal, opened = [], [], []
             for _ in range(runs):
-                kiosk.append(time_run(KIOSK, str(config), env=env))
-                minimal.append(time_run(MINIMAL, env=env))
+                ready, open_at = time_run(KIOSK, str(config), env=env)
+                kiosk.append(ready)
+                opened.append(open_at)
+                minimal.append(time_run(MINIMAL, env=env)[0])
             k50, m50 = statistics.median(kiosk), statistics.median(minimal)
             ratios[label] = k50 / m50
             print(f"  {label}:")
@@ -157,6 +166,8 @@ def main() -> None:
                 p50, low = statistics.median(times) * 1000, min(times) * 1000
                 print(f"    {name}: p50 {p50:6.0f} ms  (min {low:.0f} ms)")
             print(f"    ratio {k50 / m50:.2f}x")
+            o50 = statistics.median(opened) * 1000
+            print(f"    kiosk counter open (config checked, database open): p50 {o50:6.0f} ms")
     ratio = ratios["bytecode cached"]
     verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
     print(f"  target <= {TARGET_RATIO}x with bytecode cached: {ratio:.2f}x, {verdict}")

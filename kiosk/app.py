@@ -22,13 +22,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kiosk.config import KioskSettings
+from kiosk.config_file import Basics
 from kiosk.i18n import Language, Translator
 from kiosk.services.counter import Counter
 from kiosk.services.station import Station
 from kiosk.widgets.status_bar import StatusView
 
 if TYPE_CHECKING:  # loaded in the background after the login screen shows
+    from pathlib import Path
+
+    from kiosk.config import KioskSettings
     from kiosk.printer.connections import Connection, PrinterStatus
     from kiosk.services.runtime import CounterStatus
     from offline_queue.engine import SyncState
@@ -94,6 +97,7 @@ class KioskApp(App[None]):
     def __init__(
         self,
         station: Station,
+        basics: Basics,
         *,
         language: Language = "en",
         strict_i18n: bool = False,
@@ -107,9 +111,9 @@ class KioskApp(App[None]):
         self.tr = Translator(language, strict=strict_i18n)
         self.demo = demo
         self.operator: Any = None
-        settings = station.settings
+        self.basics = basics
         self.idle_lock_s = (
-            idle_lock_s if idle_lock_s is not None else settings.operator.idle_lock_minutes * 60.0
+            idle_lock_s if idle_lock_s is not None else basics.idle_lock_minutes * 60.0
         )
         self._monotonic = monotonic
         self._last_input = monotonic()
@@ -118,8 +122,8 @@ class KioskApp(App[None]):
         self.set_reactive(
             KioskApp.status,
             StatusView(
-                counter_id=settings.counter.id,
-                has_central=bool(settings.central.url),
+                counter_id=basics.counter_id,
+                has_central=basics.has_central,
                 now=station.clock(),
             ),
         )
@@ -131,8 +135,10 @@ class KioskApp(App[None]):
     # ----------------------------------------------------------------- start and stop
 
     def on_mount(self) -> None:
-        if not self.station.started:
+        if self.station.settings is not None:
             self.station.open()
+        else:  # the config is checked behind the login screen; a bad one stops the counter
+            self.call_after_refresh(self.station.open_in_background)
         self.station.subscribe_sync(lambda state: self.post_message(SyncChanged(state)))
         self.station.subscribe_printer(lambda status: self.post_message(PrinterChanged(status)))
         self.set_interval(1.0, self._check_idle, name="idle-lock")
@@ -145,9 +151,21 @@ class KioskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False, name="start")
     def _start_background(self) -> None:
-        """Sync engine and printer start while the operator types the PIN."""
+        """Sync engine and printer start while the operator types the PIN (after the
+        config check and the database open, when those were left to run behind the login)."""
+        try:
+            self.station.wait_open()
+        except Exception as error:
+            self.call_from_thread(self._cannot_start, error)
+            return
         self.station.start_background()
         self.call_from_thread(self.refresh_status)
+
+    def _cannot_start(self, error: BaseException) -> None:
+        from rich.text import Text
+
+        lines = getattr(error, "lines", None) or [f"{type(error).__name__}: {error}"]
+        self.exit(return_code=2, message=Text("\n".join(f"kiosk: {line}" for line in lines)))
 
     def on_unmount(self) -> None:
         self.station.close()
@@ -330,12 +348,39 @@ def create_app(
     if entropy is not None:
         options["entropy"] = entropy
     station = Station(settings, printer=printer, transport=transport, sync=sync, **options)
+    from kiosk.config import basics_of
+
+    basics = basics_of(settings)
     language: Language = settings.language
     return KioskApp(
         station,
+        basics,
         language=language,
         strict_i18n=strict_i18n,
         demo=demo,
         idle_lock_s=idle_lock_s,
         refresh_status=refresh_status,
     )
+
+
+def counter_app(path: Path | None) -> KioskApp:
+    """The counter screen from its config file, as ``kiosk`` starts it every morning.
+
+    The login screen shows from the few values it needs (:class:`Basics`, read as
+    written); the whole config is checked, and the database opened, on the database thread
+    behind it. A config that fails the check stops the app with the same plain lines
+    ``kiosk config check`` gives. A file that cannot be read at all raises ConfigError here.
+    """
+    from kiosk.config_file import read_config
+
+    data = read_config(path)
+    label = str(path) if path else "(no config file)"
+
+    def load() -> KioskSettings:
+        from kiosk.config import settings_from
+
+        return settings_from(data, label)
+
+    basics = Basics.from_data(data)
+    language: Language = "hi" if basics.language == "hi" else "en"
+    return KioskApp(Station(None, load_settings=load), basics, language=language)

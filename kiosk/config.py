@@ -9,15 +9,13 @@ override single keys (``KIOSK_PRINTER__PAPER_MM=58``). A bad file never gives a 
 from __future__ import annotations
 
 import ipaddress
-import json
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_data_path
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -30,21 +28,21 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kiosk.config_file import (
+    APP_NAME,
+    CONFIG_FILE_NAME,
+    ENV_PREFIX,
+    Basics,
+    ConfigError,
+    find_config,
+    read_config,
+)
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.ids import validate_vpa
 from kiosk.domain.money import CASH_LIMIT_269ST, Paise, parse_amount
 
-APP_NAME = "kiosk"
-CONFIG_FILE_NAME = "kiosk.toml"
-ENV_PREFIX = "KIOSK_"
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; ``lines`` holds one problem each."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        super().__init__("\n".join(lines))
+__all__ = ["APP_NAME", "CONFIG_FILE_NAME", "Basics", "ConfigError", "KioskSettings", "find_config"]
+__all__ += ["basics_of", "load_settings", "settings_from"]
 
 
 def _rupees(value: Any) -> Paise:
@@ -293,24 +291,6 @@ class KioskSettings(BaseModel):
     data: DataSettings = DataSettings()
 
 
-def find_config(
-    explicit: Path | None = None,
-    environ: Mapping[str, str] | None = None,
-    cwd: Path | None = None,
-) -> Path | None:
-    """The config file to use, in the documented order; None when there is none."""
-    env = os.environ if environ is None else environ
-    if explicit is not None:
-        return explicit
-    if env.get("KIOSK_CONFIG"):
-        return Path(env["KIOSK_CONFIG"])
-    local = (cwd or Path.cwd()) / CONFIG_FILE_NAME
-    if local.is_file():
-        return local
-    user = user_config_path(APP_NAME) / CONFIG_FILE_NAME
-    return user if user.is_file() else None
-
-
 _BOUNDS = {
     "greater_than": "more than",
     "greater_than_equal": "at least",
@@ -351,125 +331,28 @@ def _describe(err: Mapping[str, Any], label: str) -> str:
     return f"{source}: {'.'.join(loc) or '(top level)'}: {rule}"
 
 
-# Path keys in the file are relative to the file's folder, not to where kiosk started.
-_PATH_KEYS = {
-    "storage": ("data_dir",),
-    "printer": ("file_path",),
-    "data": ("tariff_file", "scheme_file", "discoms_file"),
-}
-
-
-def _anchor_relative_paths(data: dict[str, Any], base: Path) -> None:
-    for section, keys in _PATH_KEYS.items():
-        table = data.get(section)
-        if not isinstance(table, dict):
-            continue
-        for key in keys:
-            value = table.get(key)
-            if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
-                table[key] = str(base / value)
-
-
-class _EnvironmentError(Exception):
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-def _environment_overlay(environ: Mapping[str, str]) -> dict[str, Any]:
-    """``KIOSK_SECTION__KEY=value`` as ``{"section": {"key": "value"}}``.
-
-    A whole section may be given as JSON (``KIOSK_UPI='{"payee_vpa": ...}'``). Values stay
-    text (the models convert them, naming the variable when one does not fit), except a
-    JSON list or table, which is decoded. Names are not case-sensitive; variables that
-    name no setting (``KIOSK_CONFIG``, ``KIOSK_CENTRAL_TOKEN``) are not settings here.
-    """
-    fields = KioskSettings.model_fields
-    overlay: dict[str, Any] = {}
-    for raw_name, value in environ.items():
-        if not raw_name.upper().startswith(ENV_PREFIX):
-            continue
-        path = raw_name[len(ENV_PREFIX) :].lower().split("__")
-        top = path[0]
-        if top not in fields:
-            continue
-        is_section = isinstance(fields[top].annotation, type) and issubclass(
-            fields[top].annotation, BaseModel
-        )
-        if len(path) == 1:
-            if not is_section:
-                overlay[top] = value
-                continue
-            try:
-                table = json.loads(value)
-            except ValueError:
-                table = None
-            if not isinstance(table, dict):
-                raise _EnvironmentError(raw_name.upper())
-            overlay.setdefault(top, {}).update(table)
-            continue
-        node = overlay.setdefault(top, {})
-        if not isinstance(node, dict):
-            continue
-        for key in path[1:-1]:
-            node = node.setdefault(key, {})
-        node[path[-1]] = _env_value(value)
-    return overlay
-
-
-def _env_value(value: str) -> Any:
-    if value.strip()[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """The file's values with the environment's on top, table by table."""
-    merged = dict(base)
-    for key, value in overlay.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def load_settings(path: Path | None, allow_missing: bool = False) -> KioskSettings:
     """Read and check the config; raise ConfigError listing every problem found."""
-    data: dict[str, Any] = {}
-    label = str(path) if path else "(no config file)"
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError([f"{label}: file not found"]) from None
-        except IsADirectoryError:
-            raise ConfigError([f"{label}: is a directory, not a config file"]) from None
-        except UnicodeDecodeError:
-            raise ConfigError([f"{label}: is not UTF-8 text"]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([f"{label}: not valid TOML: {exc}"]) from None
-    elif not allow_missing:
-        raise ConfigError(
-            [
-                "no config file: copy config.example.toml to ./kiosk.toml and edit it, "
-                "or pass --config PATH (or run kiosk --demo)"
-            ]
-        )
-    if path is not None:
-        _anchor_relative_paths(data, path.parent)
+    return settings_from(
+        read_config(path, allow_missing), str(path) if path else "(no config file)"
+    )
+
+
+def settings_from(data: dict[str, Any], label: str) -> KioskSettings:
+    """Check what :func:`read_config` read; ``label`` names the file in the messages."""
     try:
-        overlay = _environment_overlay(os.environ)
-    except _EnvironmentError as exc:  # a whole section that is not a JSON table
-        raise ConfigError(
-            [
-                f"environment {exc.name}: a whole section must be written as JSON; "
-                f"set single keys as {exc.name}__KEY instead"
-            ]
-        ) from None
-    try:
-        return KioskSettings(**_merge(data, overlay))
+        return KioskSettings(**data)
     except ValidationError as exc:
         raise ConfigError([_describe(err, label) for err in exc.errors()]) from None
+
+
+def basics_of(settings: KioskSettings) -> Basics:
+    """The login's few values, from checked settings (the tests' and the demo's way in)."""
+    return Basics(
+        counter_id=settings.counter.id,
+        counter_name=settings.counter.name,
+        language=settings.language,
+        default_operator_id=settings.operator.default_id,
+        idle_lock_minutes=settings.operator.idle_lock_minutes,
+        has_central=bool(settings.central.url),
+    )

@@ -31,3 +31,20 @@ def test_domain_never_reads_the_clock():
             ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_login_screen_loads_none_of_the_heavy_libraries() -> None:
+    """The counter's cold start target rests on this: what ``kiosk`` imports before its
+    login shows must not pull in pydantic, httpx, the printer stack or the data models
+    (they load behind the login). A new top-level import of one of them fails here."""
+    code = (
+        "import sys\n"
+        "import kiosk.cli, kiosk.cli.screen, kiosk.app, kiosk.screens.login\n"
+        "heavy = ('pydantic', 'httpx', 'escpos', 'PIL', 'sqlite_utils', 'babel',"
+        " 'kiosk.config', 'kiosk.domain.ids', 'kiosk.domain.models', 'offline_queue.engine')\n"
+        "print(','.join(name for name in heavy if name in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
+    assert loaded == ""

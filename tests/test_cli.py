@@ -13,9 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import platformdirs
 import pytest
 
-import kiosk.config
 from kiosk.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(kiosk.config, "user_config_path", lambda app: tmp_path / "no-user-dir")
+    monkeypatch.setattr(platformdirs, "user_config_path", lambda app: tmp_path / "no-user-dir")
 
 
 def run(argv: list[str]) -> tuple[int, str]:

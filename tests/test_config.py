@@ -6,11 +6,12 @@ import os
 import re
 from pathlib import Path
 
+import platformdirs
 import pytest
 from pydantic import BaseModel
 
-import kiosk.config
-from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
+from kiosk.config import ConfigError, KioskSettings, basics_of, find_config, load_settings
+from kiosk.config_file import SCALARS, SECTIONS, Basics, read_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config.example.toml"
 
@@ -25,7 +26,7 @@ def _no_kiosk_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     for name in list(os.environ):
         if name.startswith("KIOSK_"):
             monkeypatch.delenv(name)
-    monkeypatch.setattr(kiosk.config, "user_config_path", lambda app: tmp_path / "no-user-dir")
+    monkeypatch.setattr(platformdirs, "user_config_path", lambda app: tmp_path / "no-user-dir")
 
 
 def write(tmp_path: Path, text: str, name: str = "kiosk.toml") -> Path:
@@ -109,7 +110,7 @@ def candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Pat
     """One config file in each place find_config looks."""
     user_dir = tmp_path / "user-config"
     user_dir.mkdir()
-    monkeypatch.setattr(kiosk.config, "user_config_path", lambda app: user_dir)
+    monkeypatch.setattr(platformdirs, "user_config_path", lambda app: user_dir)
     workdir = tmp_path / "work"
     workdir.mkdir()
     files = {
@@ -606,3 +607,29 @@ def test_cash_limit_may_be_lowered_but_never_raised_past_269st(tmp_path: Path) -
         f"{path}: payments.cash_limit_per_day: must be more than 0 and at most ₹2,00,000 "
         "(Income Tax Act s.269ST)"
     ]
+
+
+def test_the_environment_reader_knows_every_table_and_key_of_the_settings() -> None:
+    fields = KioskSettings.model_fields
+    assert set(SECTIONS) | set(SCALARS) == set(fields)
+    assert all(issubclass(fields[name].annotation, BaseModel) for name in SECTIONS)
+
+
+def test_basics_read_as_written_fall_back_on_a_wrong_type() -> None:
+    basics = Basics.from_data(
+        {
+            "counter": {"id": "csc-1", "name": "Kendra"},
+            "operator": {"idle_lock_minutes": "ten", "default_id": "OP1"},
+            "central": {"url": "https://central.example"},
+            "language": "xx",
+        }
+    )
+    assert basics == Basics("CSC-1", "Kendra", "en", "OP1", 10.0, True)
+
+
+def test_basics_of_checked_settings_match_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, COUNTER + '[operator]\ndefault_id = "OP7"\nidle_lock_minutes = 3\n')
+    settings = load_settings(path)
+    from_file = Basics.from_data(read_config(path))
+    assert basics_of(settings) == from_file
+    assert from_file.default_operator_id == "OP7" and from_file.idle_lock_minutes == 3

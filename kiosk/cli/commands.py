@@ -296,8 +296,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return printing_commands.run_receipt_reprint(args, settings, out)
         if args.demo:
             return screen_commands.run_demo(args, out)
-        settings = load_settings(find_config(args.config))
-        return screen_commands.run_counter(settings)
+        return screen_commands.run_counter(find_config(args.config))
     except (ConfigError, DataFileError) as exc:
         sys.stderr.write("".join(f"{prog}: {line}\n" for line in exc.lines))
         return EXIT_USAGE

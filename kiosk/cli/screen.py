@@ -10,8 +10,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kiosk.config import KioskSettings
-
 if TYPE_CHECKING:
     from kiosk.app import DemoInfo
     from kiosk.demo import Demo
@@ -33,12 +31,27 @@ def demo_info(demo: Demo) -> DemoInfo:
     )
 
 
-def run_counter(settings: KioskSettings) -> int:
-    """The counter screen for a configured counter; returns when the operator quits."""
-    from kiosk.app import create_app
+def start_counter(explicit: Path | None) -> int:
+    """``kiosk [--config PATH]``: find the config, then the counter screen; 2 and plain
+    lines on stderr when the config cannot be used (read, or checked behind the login)."""
+    import sys
 
-    create_app(settings).run()
-    return 0
+    from kiosk.config_file import ConfigError, find_config
+
+    try:
+        return run_counter(find_config(explicit))
+    except ConfigError as exc:
+        sys.stderr.write("".join(f"kiosk: {line}\n" for line in exc.lines))
+        return 2
+
+
+def run_counter(path: Path | None) -> int:
+    """The counter screen for a configured counter; returns when the operator quits."""
+    from kiosk.app import counter_app
+
+    app = counter_app(path)
+    app.run()
+    return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace, out: TextIO) -> int:

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from kiosk.config_file import Basics
 from kiosk.domain.errors import InvalidInput
 from kiosk.i18n import Translator
 from kiosk.services.errors import ServiceError
@@ -39,6 +40,7 @@ class Desk(Protocol):
     """What screens may use of the app (screens cannot import the app: layers)."""
 
     station: Station
+    basics: Basics
     tr: Translator
     operator: Any  # kiosk.services.auth.Operator once signed in, else None
     language: str

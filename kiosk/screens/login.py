@@ -47,15 +47,19 @@ class LoginScreen(CounterScreen):
                 )
 
     def _counter_name(self) -> str:
-        counter = self.desk.station.settings.counter
-        return f"{counter.name} ({counter.id})"
+        basics = self.desk.basics
+        return f"{basics.counter_name} ({basics.counter_id})"
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         operator = self.query_one("#operator", Input)
-        operator.value = self.desk.station.settings.operator.default_id
+        operator.value = self.desk.basics.default_operator_id
         if self.desk.demo is not None and not operator.value:
             operator.value = self.desk.demo.operator_id
         (self.query_one("#pin", Input) if operator.value else operator).focus()
+        # After the first paint: at a counter the database opens behind this screen.
+        self.call_after_refresh(self._check_first_supervisor)
+
+    async def _check_first_supervisor(self) -> None:
         outcome = await self.attempt(auth.needs_first_supervisor)
         if outcome.ok and outcome.value:
             self.app.push_screen(FirstSupervisorScreen(), self._first_supervisor_made)
@@ -108,7 +112,7 @@ class FirstSupervisorScreen(CounterScreen):
             yield Input(id="pin2", **PIN_INPUT)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self.query_one("#operator", Input).value = self.desk.station.settings.operator.default_id
+        self.query_one("#operator", Input).value = self.desk.basics.default_operator_id
         self.query_one("#operator", Input).focus()
 
     @on(Input.Submitted)

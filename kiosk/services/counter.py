@@ -14,11 +14,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kiosk.config import KioskSettings
 from kiosk.domain.errors import InvalidInput
-from kiosk.domain.ids import Discom, validate_account_number
 
 if TYPE_CHECKING:  # the data files load on first use, not before the login screen
+    from kiosk.config import KioskSettings
+    from kiosk.domain.ids import Discom
     from kiosk.domain.relief import ReliefScheme
     from kiosk.domain.tariff import Tariff
 
@@ -89,4 +89,6 @@ class Counter:
     def check_account(self, discom: str, account_no: str) -> tuple[str, str]:
         """A discom this counter serves and an account number valid for it."""
         match = self.check_discom(discom)
+        from kiosk.domain.ids import validate_account_number
+
         return match, validate_account_number(account_no, self.discoms.get(match))

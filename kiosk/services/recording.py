@@ -10,9 +10,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
@@ -20,7 +18,10 @@ from kiosk.store.db import transaction
 from kiosk.store.numbers import next_number
 from offline_queue import outbox
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # the models load with the first action, not with the login screen
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 GENESIS_HASH = "0" * 64
 
@@ -30,6 +31,8 @@ def validated(model: type[M], **data: Any) -> M:
 
     ``include_input=False`` keeps what was typed (a mobile, an Aadhaar) out of the message.
     """
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -18,17 +18,17 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from kiosk.config import KioskSettings
 from kiosk.services.counter import Counter, utc_now
 
 if TYPE_CHECKING:  # the printer stack and httpx load in the background, after the login shows
     import httpx
 
+    from kiosk.config import KioskSettings
     from kiosk.printer.connections import Connection, PrinterStatus
     from kiosk.printer.spool import Spool, SpoolWorker
     from kiosk.services.central_client import CentralClient
@@ -46,8 +46,9 @@ class Station:
 
     def __init__(
         self,
-        settings: KioskSettings,
+        settings: KioskSettings | None,
         *,
+        load_settings: Callable[[], KioskSettings] | None = None,
         clock: Callable[[], datetime] = utc_now,
         entropy: Callable[[int], bytes] = os.urandom,
         transport: httpx.BaseTransport | None = None,
@@ -55,7 +56,13 @@ class Station:
         sync: bool = True,
         print_retry_s: float = 5.0,
     ) -> None:
-        self.settings = settings
+        if settings is None and load_settings is None:
+            raise ValueError("a station needs settings or a way to load them")
+        # None until loaded: with ``load_settings`` the config is checked on the database
+        # thread behind the login screen (see :meth:`open_in_background`).
+        self.settings: KioskSettings = settings  # type: ignore[assignment]
+        self._load_settings = load_settings
+        self._opening: Future[None] | None = None
         self.clock = clock
         self._entropy = entropy
         self._transport = transport
@@ -82,15 +89,28 @@ class Station:
 
     def open(self) -> None:
         """Open (create, migrate) the counter database on the database thread."""
-        self._counter = self._db.submit(self._open).result()
-        self.started = True
+        self.open_in_background().result()
 
-    def _open(self) -> Counter:
+    def open_in_background(self) -> Future[None]:
+        """Check the config (when it was not given checked) and open the database, on the
+        database thread; service calls made meanwhile queue behind it on that thread."""
+        if self._opening is None:
+            self._opening = self._db.submit(self._open)
+        return self._opening
+
+    def wait_open(self) -> None:
+        """Until the database is open; raises what stopped it (a bad config, a bad disk)."""
+        self.open_in_background().result()
+
+    def _open(self) -> None:
         from kiosk.services.runtime import open_counter
 
+        if self.settings is None and self._load_settings is not None:
+            self.settings = self._load_settings()
         counter = open_counter(self.settings, clock=self.clock, entropy=self._entropy)
         counter.on_committed = self._committed
-        return counter
+        self._counter = counter
+        self.started = True
 
     def start_background(self) -> None:
         """Wire and start the sync engine and the print spool (safe from any thread)."""
@@ -98,6 +118,7 @@ class Station:
         from kiosk.printer.spool import SpoolWorker
         from kiosk.services.runtime import wire_sync
 
+        self.wait_open()
         with self._lock:
             if self.background_ready.is_set():
                 return
@@ -177,7 +198,12 @@ class Station:
     async def call(self, fn: Callable[..., R], /, *args: object, **kwargs: object) -> R:
         """Run ``fn(counter, *args, **kwargs)`` on the database thread without blocking."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db, partial(fn, self.counter, *args, **kwargs))
+        self.open_in_background()  # queued first, so the call finds the counter open
+        return await loop.run_in_executor(self._db, partial(self._run, fn, args, kwargs))
+
+    def _run(self, fn: Callable[..., R], args: tuple[object, ...], kwargs: dict[str, Any]) -> R:
+        """On the database thread, after the open queued before it."""
+        return fn(self.counter, *args, **kwargs)
 
     def wake_printer(self) -> None:
         if self.spool_worker is not None:
