@@ -7,7 +7,7 @@ Its bytes are the real ESC/POS the spool renders.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,9 @@ from kiosk.app import DemoInfo, KioskApp, create_app
 from kiosk.config import KioskSettings
 from kiosk.domain.snapshot import ConsumerSnapshot
 from kiosk.printer.connections import DummyConnection
+from kiosk.printer.escpos_decode import text_of
 from kiosk.services import auth
+from kiosk.services.counter import Counter
 from kiosk.services.operators import add_operator
 from kiosk.services.runtime import open_counter
 from kiosk.store.consumers import upsert_snapshots
@@ -23,6 +25,8 @@ from tests.services.factories import CACHED_AT, make_snapshot
 from tests.services.support import START, CountingEntropy, FixedClock, make_settings
 
 OPERATOR, OPERATOR_PIN = "OP1", "2580"
+# A snapshot's way to its screen: ``run_before`` in pytest-textual-snapshot.
+Navigate = Callable[[Any], Awaitable[None]]
 SUPERVISOR, SUPERVISOR_PIN = "SUP1", "1470"
 
 
@@ -86,3 +90,31 @@ async def sign_in(pilot: Any, operator: str = OPERATOR, pin: str = OPERATOR_PIN)
     operator_input.focus()
     await pilot.press(*operator, "enter", *pin, "enter")
     await pilot.pause()
+
+
+async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 8.0) -> None:
+    """Wait for what a background thread or a timer does (the spool, a poll)."""
+    for _ in range(int(timeout_s / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+def message(screen: Any) -> str:
+    """What the screen's message line says."""
+    return str(screen.query_one("#message").render())
+
+
+def slips(printer: DummyConnection) -> list[str]:
+    """Every printed job as one line of text (white space folded)."""
+    return [" ".join(text_of(job).split()) for job in printer.jobs]
+
+
+async def rows(app: KioskApp, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows a query finds in the app's own database (read on its database thread)."""
+
+    def read(counter: Counter) -> list[tuple[Any, ...]]:
+        return counter.conn.execute(sql, params).fetchall()
+
+    return await app.station.call(read)

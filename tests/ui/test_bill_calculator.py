@@ -4,54 +4,29 @@ every bad field named with nothing written. Only the printer is a stand-in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Input, Static
 
 from kiosk.app import KioskApp
 from kiosk.datafiles import load_tariff
 from kiosk.domain.money import format_inr, format_rupees_ascii
 from kiosk.domain.tariff import BillBreakdown
-from kiosk.printer.connections import DummyConnection
 from kiosk.printer.escpos_decode import text_of
 from kiosk.screens.bill_calculator import AMOUNT_WIDTH, BillCalculatorScreen
 from kiosk.services.counter import Counter
 from kiosk.services.lookup import find_account
-from tests.services.factories import ACCOUNT, make_snapshot
-from tests.services.support import START, FixedClock
-from tests.ui.support import build_app, sign_in
+from tests.services.factories import ACCOUNT
+from tests.ui.support import message, sign_in, until
 
 SIZE = (100, 30)
 TYPED = ("lmv1-urban", "2", "350", "2026-02")  # crosses every LMV-1 urban slab
 
 
-@pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
-
-
-@pytest.fixture
-def app(tmp_path: Path, printer: DummyConnection) -> KioskApp:
-    return build_app(
-        tmp_path, printer=printer, clock=FixedClock(START), consumers=[make_snapshot()]
-    )
-
-
 def expected(category: str, load: str, units: int, month: date) -> BillBreakdown:
     """What the domain calculator says for the shipped tariff file."""
     return load_tariff().calculate_bill(category, load, units, month)
-
-
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 8.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
 
 
 async def open_calculator(pilot: Any, account: str | None = None) -> BillCalculatorScreen:
@@ -84,10 +59,6 @@ async def fill_and_enter(pilot: Any, screen: BillCalculatorScreen, values: tuple
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
-
-
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
 
 
 async def counts(app: KioskApp) -> dict[str, int]:

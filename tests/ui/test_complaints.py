@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.printer.connections import DummyConnection
-from kiosk.printer.escpos_decode import text_of
 from kiosk.screens.ack_common import Choices, ConfirmWithY
 from kiosk.screens.complaint import CATEGORIES, ComplaintDoneScreen, ComplaintScreen
 from kiosk.screens.complaint_track import ComplaintTrackScreen
@@ -25,32 +20,13 @@ from kiosk.services.lookup import Lookup, find_account
 from tests.services.factories import ACCOUNT
 from tests.services.support import db_state, events
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import build_app, message, sign_in, slips, until
 
 SIZE = (100, 30)
 LOCAL_NO = "CSC-0001-C20260110-0001"
 
 
-@pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
-
-
-@pytest.fixture
-def app(tmp_path: Path, printer: DummyConnection) -> KioskApp:
-    return build_app(tmp_path, printer=printer)
-
-
 # --- helpers ------------------------------------------------------------------------------
-
-
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 6.0) -> None:
-    """Wait for what a background thread or a timer does (the spool, the print poll)."""
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
 
 
 async def lookup_of(app: KioskApp, account: str = ACCOUNT) -> Lookup:
@@ -79,16 +55,8 @@ async def put(pilot: Any, widget_id: str, text: str) -> None:
     await pilot.pause()
 
 
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
-
-
 def complaints(app: KioskApp) -> Any:
     return app.station.call(lambda c: c.conn.execute("SELECT * FROM complaints").fetchall())
-
-
-def slips(printer: DummyConnection) -> list[str]:
-    return [" ".join(text_of(job).split()) for job in printer.jobs]
 
 
 async def fill(pilot: Any, description: str, *, mobile: str | None = None) -> None:

@@ -8,7 +8,6 @@ events, print jobs) and what the dummy printer received (decoded ESC/POS).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +32,13 @@ from kiosk.widgets.upi_qr import UpiQr
 from tests.services.factories import ACCOUNT, DUE, make_snapshot
 from tests.services.support import START, FixedClock
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import build_app, message, rows, sign_in, until
 from tests.ui.test_upi_qr import decoded
 
 SIZE = (100, 30)
 UPI = {"payee_vpa": "mvvnl.lko@sbi", "payee_name": "MVVNL Lucknow"}
 UTR = "509876543210"
 PREPAID = "2345678901"
-
-
-@pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
 
 
 @pytest.fixture
@@ -71,28 +65,8 @@ async def open_payment(pilot: Any, account: str = ACCOUNT) -> PaymentScreen:
     return screen
 
 
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 6.0) -> None:
-    """Wait for something a background thread or timer does (spool, UPI poll)."""
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
-
-
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
-
-
 def value(screen: Any, widget_id: str) -> str:
     return screen.query_one(f"#{widget_id}", Input).value
-
-
-async def rows(app: KioskApp, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    def read(counter: Counter) -> list[tuple[Any, ...]]:
-        return counter.conn.execute(sql, params).fetchall()
-
-    return await app.station.call(read)
 
 
 async def counts(app: KioskApp) -> dict[str, int]:

@@ -6,16 +6,11 @@ is off when the slip is due."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Input
 
 from kiosk.app import KioskApp
-from kiosk.printer.connections import DummyConnection
-from kiosk.printer.escpos_decode import text_of
 from kiosk.screens.ack_common import Choices, ConfirmWithY
 from kiosk.screens.new_connection import ConnectionDoneScreen, NewConnectionScreen
 from kiosk.screens.reading import ReadingDoneScreen, ReadingScreen
@@ -31,40 +26,14 @@ from tests.services.support import (
     db_state,
     events,
 )
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import message, sign_in, slips, until
 
 SIZE = (100, 30)
 READING_NO = "CSC-0001-M20260110-0001"
 APPLICATION_NO = "CSC-0001-N20260110-0001"
 
 
-@pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
-
-
-@pytest.fixture
-def app(tmp_path: Path, printer: DummyConnection) -> KioskApp:
-    return build_app(tmp_path, printer=printer)
-
-
 # --- helpers ------------------------------------------------------------------------------
-
-
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 6.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
-
-
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
-
-
-def slips(printer: DummyConnection) -> list[str]:
-    return [" ".join(text_of(job).split()) for job in printer.jobs]
 
 
 async def set_field(pilot: Any, widget_id: str, text: str, *, paste: bool = False) -> None:

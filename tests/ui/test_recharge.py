@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,11 @@ from kiosk.printer.escpos_decode import text_of
 from kiosk.screens.confirm_payment import ConfirmPayment
 from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.recharge import PresetChooser, RechargeDoneScreen, RechargeScreen
-from kiosk.services.counter import Counter
 from kiosk.services.lookup import find_account
 from tests.services.factories import ACCOUNT, make_snapshot
 from tests.services.support import START, CountingEntropy, FixedClock, make_settings
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, prepare_counter, sign_in
+from tests.ui.support import build_app, message, prepare_counter, rows, sign_in, until
 
 SIZE = (100, 30)
 PREPAID = "2345678901"
@@ -41,25 +39,12 @@ def prepaid(account: str = PREPAID, balance: int | None = BALANCE) -> ConsumerSn
 
 
 @pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
-
-
-@pytest.fixture
 def app(tmp_path: Path, printer: DummyConnection) -> KioskApp:
     consumers = [make_snapshot(), prepaid()]
     return build_app(tmp_path, printer=printer, clock=FixedClock(START), consumers=consumers)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 8.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
 
 
 async def open_recharge(
@@ -80,19 +65,8 @@ def text(screen: Any, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
-
-
 def amount(screen: RechargeScreen) -> str:
     return screen.query_one("#amount", Input).value
-
-
-async def rows(app: KioskApp, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    def read(counter: Counter) -> list[tuple[Any, ...]]:
-        return counter.conn.execute(sql, params).fetchall()
-
-    return await app.station.call(read)
 
 
 async def counts(app: KioskApp) -> dict[str, int]:

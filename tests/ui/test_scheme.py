@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import sqlite3
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,12 +28,11 @@ from kiosk.screens.payment import PaymentScreen
 from kiosk.screens.scheme import SchemeScreen
 from kiosk.screens.scheme_done import SchemeDoneScreen
 from kiosk.screens.scheme_register import SchemeRegisterScreen
-from kiosk.services.counter import Counter
 from kiosk.services.lookup import Lookup, find_account
 from tests.services.factories import ACCOUNT, ARREARS, make_bill, make_snapshot
 from tests.services.support import AADHAAR, AADHAAR_BAD_CHECK, START, FixedClock
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import build_app, message, rows, sign_in, until
 
 SIZE = (100, 30)
 SHIPPED_SCHEME = Path(__file__).resolve().parents[2] / "kiosk" / "data" / "relief_2025_26.toml"
@@ -72,14 +70,6 @@ def scheme_file(tmp_path: Path, old: str, new: str) -> Path:
 # --- helpers ------------------------------------------------------------------------------
 
 
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 8.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
-
-
 async def open_scheme(
     pilot: Any, account: str = ACCOUNT, *, signed_in: bool = False
 ) -> SchemeScreen:
@@ -103,17 +93,6 @@ def shown(screen: Any, widget_id: str) -> str:
     console = Console(width=200, file=io.StringIO(), color_system=None)
     console.print(widget.content)
     return console.file.getvalue()  # type: ignore[attr-defined]
-
-
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
-
-
-async def rows(app: KioskApp, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    def read(counter: Counter) -> list[tuple[Any, ...]]:
-        return counter.conn.execute(sql, params).fetchall()
-
-    return await app.station.call(read)
 
 
 async def counts(app: KioskApp) -> dict[str, int]:

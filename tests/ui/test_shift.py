@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +16,14 @@ from kiosk.printer.connections import DummyConnection
 from kiosk.printer.documents import load
 from kiosk.printer.escpos_decode import text_of
 from kiosk.screens.shift import ConfirmClose, ShiftScreen
-from kiosk.services.counter import Counter
 from kiosk.services.payments import PaymentRequest, PaymentResult, record_payment
 from tests.services.factories import make_snapshot
 from tests.services.support import START, FixedClock, cash, upi
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import build_app, message, rows, sign_in, until
 
 SIZE = (100, 30)
 OTHER = "2345678901"
-
-
-@pytest.fixture
-def printer() -> DummyConnection:
-    return DummyConnection()
 
 
 @pytest.fixture
@@ -40,14 +33,6 @@ def app(tmp_path: Path, printer: DummyConnection) -> KioskApp:
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-async def until(pilot: Any, condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    for _ in range(int(timeout_s / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("timed out")
 
 
 async def pay(app: KioskApp, request: PaymentRequest) -> PaymentResult:
@@ -64,13 +49,6 @@ async def open_shift(pilot: Any) -> ShiftScreen:
     return app.screen  # type: ignore[return-value]
 
 
-async def rows(app: KioskApp, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-    def read(counter: Counter) -> list[tuple[Any, ...]]:
-        return counter.conn.execute(sql, args).fetchall()
-
-    return await app.station.call(read)
-
-
 async def written(app: KioskApp) -> dict[str, list[tuple[Any, ...]]]:
     """What a Z writes: a refused one must leave all of it as it was."""
     tables = ("shifts", "audit_log", "print_jobs", "outbox")
@@ -80,10 +58,6 @@ async def written(app: KioskApp) -> dict[str, list[tuple[Any, ...]]]:
 def lines_with(text: str, start: str) -> list[list[str]]:
     """The words of the report's lines that start with ``start``."""
     return [line.split() for line in text.splitlines() if line.strip().startswith(start)]
-
-
-def message(screen: Any) -> str:
-    return str(screen.query_one("#message").render())
 
 
 async def count_and_confirm(pilot: Any, counted: str) -> ConfirmClose:

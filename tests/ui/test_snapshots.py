@@ -8,24 +8,16 @@ only change when the screens do.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from tests.services.factories import ACCOUNT
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import Navigate, build_app, sign_in
 
-Navigate = Callable[[Any], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A blinking cursor would make every other picture differ."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+pytestmark = pytest.mark.usefixtures("still_cursor")  # tests/ui/conftest.py
 
 
 async def _login(pilot: Any) -> None:

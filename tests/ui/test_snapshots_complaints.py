@@ -11,7 +11,6 @@ screens do.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,9 @@ from kiosk.services.printing import slip_print_state
 from kiosk.services.readings import record_reading
 from tests.services.factories import ACCOUNT
 from tests.services.support import AADHAAR, TODAY
-from tests.ui.support import OPERATOR, build_app, sign_in
+from tests.ui.support import OPERATOR, Navigate, build_app, sign_in
 
-Navigate = Callable[[Any], Awaitable[None]]
-
-
-@pytest.fixture(autouse=True)
-def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A blinking cursor would make every other picture differ."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+pytestmark = pytest.mark.usefixtures("still_cursor")  # tests/ui/conftest.py
 
 
 async def _open(pilot: Any, screen: Any) -> None:

@@ -7,27 +7,20 @@ The clock is frozen, the cursor does not blink and no central is set."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
 from kiosk.screens.bill_calculator import BillCalculatorScreen
 from kiosk.screens.recharge import RechargeScreen
 from kiosk.services.lookup import find_account
 from tests.services.factories import ACCOUNT, make_snapshot
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import Navigate, build_app, sign_in
 
-Navigate = Callable[[Any], Awaitable[None]]
+pytestmark = pytest.mark.usefixtures("still_cursor")  # tests/ui/conftest.py
 PREPAID = "2345678901"
-
-
-@pytest.fixture(autouse=True)
-def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A blinking cursor would make every other picture differ."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 async def _settle(pilot: Any, ready: Callable[[], bool]) -> None:

@@ -8,28 +8,21 @@ records; a change fails until the new SVGs are reviewed and accepted with
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
 from kiosk.app import KioskApp
 from kiosk.screens.shift import ConfirmClose, ShiftScreen
 from kiosk.services.payments import cancel_receipt, record_payment
 from tests.services.factories import make_snapshot
 from tests.services.support import cash, upi
-from tests.ui.support import SUPERVISOR, build_app, sign_in
+from tests.ui.support import SUPERVISOR, Navigate, build_app, sign_in
 
-Navigate = Callable[[Any], Awaitable[None]]
+pytestmark = pytest.mark.usefixtures("still_cursor")  # tests/ui/conftest.py
 OTHER = "2345678901"
-
-
-@pytest.fixture(autouse=True)
-def still_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A blinking cursor would make every other picture differ."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 async def _settle(pilot: Any, done: Callable[[], bool]) -> None:
