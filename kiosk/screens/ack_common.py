@@ -17,9 +17,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Static
 
 from kiosk.printer.connections import PrinterState
@@ -28,6 +26,7 @@ from kiosk.screens.confirm_y import YesOnlyDialog
 from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services import printing
 from kiosk.services.counter import IST
+from kiosk.widgets.key_chooser import KeyChooser
 from kiosk.widgets.text import TLabel, tr
 
 PRINTER_DOWN = (PrinterState.OFFLINE, PrinterState.ERROR)
@@ -51,7 +50,7 @@ def age_text(node: object, age: timedelta) -> str:
     return tr(node, "status.days_ago", n=hours // 24)
 
 
-class Choices(Widget, can_focus=True):
+class Choices(KeyChooser):
     """Options picked by their key (a digit or a letter) or moved through with Up/Down.
 
     A key picks the option and goes on to the next field; Up/Down only move the choice,
@@ -70,32 +69,9 @@ class Choices(Widget, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
-        Binding("enter", "forward", show=False),
     ]
 
     value: reactive[str | None] = reactive(None)
-
-    class Chosen(Message):
-        """An option was picked; ``forward`` when the operator wants the next field."""
-
-        def __init__(self, choices: Choices, value: str, forward: bool) -> None:
-            super().__init__()
-            self.choices = choices
-            self.value = value
-            self.forward = forward
-
-        @property
-        def control(self) -> Choices:
-            return self.choices
-
-    class Forward(Message):
-        def __init__(self, choices: Choices) -> None:
-            super().__init__()
-            self.choices = choices
-
-        @property
-        def control(self) -> Choices:
-            return self.choices
 
     def __init__(
         self,
@@ -125,12 +101,9 @@ class Choices(Widget, can_focus=True):
             text.append(f" {tr(self, label)}", style="bold underline" if chosen else "")
         return text
 
-    def localise(self) -> None:
-        self.refresh(layout=True)
-
     def choose(self, value: str, *, forward: bool = False) -> None:
         self.value = value
-        self.post_message(self.Chosen(self, value, forward))
+        super().choose(value, forward=forward)
 
     def on_key(self, event: events.Key) -> None:
         typed = (event.character or "").lower()
@@ -148,9 +121,6 @@ class Choices(Widget, can_focus=True):
         else:
             index = (values.index(self.value) + step) % len(values)
         self.choose(values[index])
-
-    def action_forward(self) -> None:
-        self.post_message(self.Forward(self))
 
     def watch_value(self) -> None:
         self.refresh(layout=True)

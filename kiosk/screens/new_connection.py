@@ -160,19 +160,19 @@ class NewConnectionScreen(CounterScreen):
     @on(Choices.Chosen)
     def _chosen(self, message: Choices.Chosen) -> None:
         self.query_one("#message").clear()  # type: ignore[attr-defined]
-        if message.choices.id == "id-type":
+        if message.control.id == "id-type":
             number = self.input("id-number")
             number.password = message.value == "aadhaar"  # never on screen in full
             number.value = ""
             self.id_shown = ""
             self.localise()
         if message.forward:
-            self.forward_from(message.choices.id or "")
+            self.forward_from(message.control.id or "")
 
     @on(Choices.Forward)
     def _choices_enter(self, message: Choices.Forward) -> None:
-        name = message.choices.id or ""
-        if message.choices.value is None:
+        name = message.control.id or ""
+        if message.control.value is None:
             self.say(self.tr(f"connection.need_{name.replace('-', '_')}"), "error")
             return
         self.forward_from(name)

@@ -29,7 +29,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.domain.dates import parse_day
@@ -50,6 +49,7 @@ from kiosk.services.payments import (
 from kiosk.services.upi import UpiRequest, upi_confirmation, upi_request
 from kiosk.services.upi_slip import print_upi_slip
 from kiosk.widgets.key_bar import KeyBar
+from kiosk.widgets.key_chooser import KeyChooser
 from kiosk.widgets.text import TLabel, tr
 from kiosk.widgets.upi_qr import UpiQr
 
@@ -122,39 +122,41 @@ class PaymentPurpose:
 BILL = PaymentPurpose()
 
 
-class ModeChooser(Widget, can_focus=True):
-    """One key per mode (C/1 cash, U/2 UPI, Q/3 cheque, K/4 card); A goes to the amount."""
+class AmountKeyChooser(KeyChooser):
+    """A chooser on a money screen: its own keys pick, A goes to the amount box."""
 
     DEFAULT_CSS = """
-    ModeChooser {
+    AmountKeyChooser {
         height: auto;
         margin: 1 1 0 1;
     }
-    ModeChooser:focus {
+    AmountKeyChooser:focus {
         text-style: bold;
     }
     """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("a,A", "amount", show=False)]
+
+    class AmountWanted(Message):
+        pass
+
+    def localise(self) -> None:
+        self.refresh()
+
+    def action_amount(self) -> None:
+        self.post_message(self.AmountWanted())
+
+
+class ModeChooser(AmountKeyChooser):
+    """One key per mode (C/1 cash, U/2 UPI, Q/3 cheque, K/4 card); A goes to the amount."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c,C,1", "choose('cash')", show=False),
         Binding("u,U,2", "choose('upi')", show=False),
         Binding("q,Q,3", "choose('cheque')", show=False),
         Binding("k,K,4", "choose('card')", show=False),
-        Binding("a,A", "amount", show=False),
-        Binding("enter", "forward", show=False),
     ]
 
     mode: reactive[str] = reactive("")
-
-    class Chosen(Message):
-        def __init__(self, mode: str) -> None:
-            super().__init__()
-            self.mode = mode
-
-    class AmountWanted(Message):
-        pass
-
-    class Forward(Message):
-        pass
 
     def render(self) -> Text:
         text = Text()
@@ -166,18 +168,6 @@ class ModeChooser(Widget, can_focus=True):
             text.append(label, style="bold underline" if chosen else "")
             text.append(" ")
         return text
-
-    def localise(self) -> None:
-        self.refresh()
-
-    def action_choose(self, mode: str) -> None:
-        self.post_message(self.Chosen(mode))
-
-    def action_amount(self) -> None:
-        self.post_message(self.AmountWanted())
-
-    def action_forward(self) -> None:
-        self.post_message(self.Forward())
 
 
 class PaymentScreen(CounterScreen):
@@ -396,7 +386,7 @@ class PaymentScreen(CounterScreen):
 
     @on(ModeChooser.Chosen)
     async def _mode_chosen(self, message: ModeChooser.Chosen) -> None:
-        await self.choose(message.mode)
+        await self.choose(message.value)
 
     async def choose(self, mode: str) -> None:
         """Show the mode's fields, focus the first; UPI also draws (and prints) the QR."""

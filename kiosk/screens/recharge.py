@@ -19,15 +19,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr
 from kiosk.screens.base import CounterScreen, plain_error
-from kiosk.screens.payment import PaymentPurpose, PaymentScreen, amount_text
+from kiosk.screens.payment import AmountKeyChooser, PaymentPurpose, PaymentScreen, amount_text
 from kiosk.screens.receipt_done import ReceiptDoneScreen
 from kiosk.services.counter import IST, Counter
 from kiosk.services.lookup import Lookup
@@ -53,36 +51,15 @@ def commit_recharge(
     return recharge(counter, request)
 
 
-class PresetChooser(Widget, can_focus=True):
+class PresetChooser(AmountKeyChooser):
     """1/2/3 pick Rs 100/500/1000; A goes to the amount box; Enter goes on."""
 
-    DEFAULT_CSS = """
-    PresetChooser {
-        height: auto;
-        margin: 1 1 0 1;
-    }
-    PresetChooser:focus {
-        text-style: bold;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 4)),
-        Binding("a,A", "amount", show=False),
-        Binding("enter", "forward", show=False),
+        Binding(str(n), f"choose({paise})", show=False)
+        for n, paise in enumerate(PRESETS_PAISE, start=1)
     ]
 
     chosen: reactive[int | None] = reactive(None)
-
-    class Picked(Message):
-        def __init__(self, amount_paise: int) -> None:
-            super().__init__()
-            self.amount_paise = amount_paise
-
-    class AmountWanted(Message):
-        pass
-
-    class Forward(Message):
-        pass
 
     def render(self) -> Text:
         text = Text()
@@ -94,18 +71,6 @@ class PresetChooser(Widget, can_focus=True):
         text.append(" A ", style="reverse bold")
         text.append(f" {tr(self, 'recharge.other_amount')}")
         return text
-
-    def localise(self) -> None:
-        self.refresh()
-
-    def action_pick(self, index: int) -> None:
-        self.post_message(self.Picked(PRESETS_PAISE[index]))
-
-    def action_amount(self) -> None:
-        self.post_message(self.AmountWanted())
-
-    def action_forward(self) -> None:
-        self.post_message(self.Forward())
 
 
 class RechargeDoneScreen(ReceiptDoneScreen):
@@ -297,10 +262,10 @@ class RechargeScreen(CounterScreen):
 
     # ----------------------------------------------------------------- keys
 
-    @on(PresetChooser.Picked)
-    def _picked(self, message: PresetChooser.Picked) -> None:
-        self.query_one("#amount", Input).value = amount_text(message.amount_paise)
-        self.query_one(PresetChooser).chosen = message.amount_paise
+    @on(PresetChooser.Chosen)
+    def _picked(self, message: PresetChooser.Chosen) -> None:
+        self.query_one("#amount", Input).value = amount_text(message.value)
+        self.query_one(PresetChooser).chosen = message.value
         self.query_one("#message").clear()  # type: ignore[attr-defined]
 
     @on(PresetChooser.AmountWanted)

@@ -22,9 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from kiosk.domain.money import format_inr
@@ -37,6 +35,7 @@ from kiosk.services.counter import Counter
 from kiosk.services.lookup import Lookup
 from kiosk.services.payments import PaymentRequest
 from kiosk.services.scheme import SchemeRequest, SchemeResult, check_registration, register_scheme
+from kiosk.widgets.key_chooser import KeyChooser
 from kiosk.widgets.text import TLabel, tr
 
 PROOFS: tuple[tuple[str, str], ...] = (
@@ -64,7 +63,7 @@ def masked_aadhaar(typed: str) -> str:
     return f"XXXX XXXX {digits[-4:]}"
 
 
-class ProofChooser(Widget, can_focus=True):
+class ProofChooser(KeyChooser):
     """One key per ID proof (A Aadhaar, V voter ID, D driving licence)."""
 
     DEFAULT_CSS = """
@@ -81,18 +80,9 @@ class ProofChooser(Widget, can_focus=True):
         Binding("a,A", "choose('aadhaar')", show=False),
         Binding("v,V", "choose('voter_id')", show=False),
         Binding("d,D", "choose('driving_licence')", show=False),
-        Binding("enter", "forward", show=False),
     ]
 
     kind: reactive[str] = reactive("aadhaar")
-
-    class Chosen(Message):
-        def __init__(self, kind: str) -> None:
-            super().__init__()
-            self.kind = kind
-
-    class Forward(Message):
-        pass
 
     def render(self) -> Text:
         text = Text(tr(self, "scheme.proof_label") + ":  ")
@@ -106,15 +96,9 @@ class ProofChooser(Widget, can_focus=True):
             text.append("   ")
         return text
 
-    def localise(self) -> None:
-        self.refresh(layout=True)
-
     def action_choose(self, kind: str) -> None:
         self.kind = kind
-        self.post_message(self.Chosen(kind))
-
-    def action_forward(self) -> None:
-        self.post_message(self.Forward())
+        self.choose(kind)
 
 
 class SchemeRegisterScreen(CounterScreen):
@@ -207,7 +191,7 @@ class SchemeRegisterScreen(CounterScreen):
 
     @on(ProofChooser.Chosen)
     def _chosen(self, message: ProofChooser.Chosen) -> None:
-        self._proof_changed(message.kind)
+        self._proof_changed(message.value)
         self.input("id-number").focus()
 
     @on(ProofChooser.Forward)
