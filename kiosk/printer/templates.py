@@ -326,7 +326,8 @@ def complaint_ack(
     slip.row("Date", "दिनांक", _when(doc.recorded_at))
     if doc.account_no:
         slip.row("Account", "खाता सं.", _account(doc.discom, doc.account_no), key=True)
-    slip.row("Category", "श्रेणी", doc.category.replace("_", " "), key=True)
+    category = COMPLAINT_CATEGORIES.get(doc.category) or (doc.category.replace("_", " "),) * 2
+    _words_row(slip, "Category", "श्रेणी", category, key=True)
     slip.row("Mobile", "मोबाइल", doc.mobile_masked)
     slip.add(Text(doc.description[:200]))
     slip.row("Operator", "संचालक", doc.operator_id)
@@ -444,6 +445,19 @@ def connection_ack(
     return slip.foot()
 
 
+COMPLAINT_CATEGORIES = {
+    "no_supply": ("No supply", "बिजली नहीं आ रही"),
+    "meter_fault": ("Meter fault", "मीटर ख़राब"),
+    "billing": ("Wrong/excess bill", "ग़लत या ज़्यादा बिल"),
+    "bill_not_received": ("Bill not received", "बिल नहीं मिला"),
+    "voltage": ("Low/high voltage", "कम या ज़्यादा वोल्टेज"),
+    "transformer": ("Transformer fault", "ट्रांसफ़ॉर्मर ख़राब"),
+    "line_breakdown": ("Line breakdown", "लाइन टूटी"),
+    "theft_report": ("Theft report", "बिजली चोरी की सूचना"),
+    "disconnection_request": ("Disconnection request", "कनेक्शन काटने का अनुरोध"),
+    "payment_not_credited": ("Payment not credited", "भुगतान खाते में नहीं जुड़ा"),
+    "other": ("Other", "अन्य"),
+}
 SCHEME_CASES = {
     "normal": ("Normal", "सामान्य"),
     "never_paid": ("Never paid", "कभी भुगतान नहीं"),
@@ -492,9 +506,11 @@ def _month_words(first: date, offset: int) -> tuple[str, str]:
     return f"{MONTHS_EN[month]} {year}", f"{MONTHS_HI[month]} {year}"
 
 
-def _words_row(slip: _Slip, en: str, hi: str, words: tuple[str, str], bold: bool = False) -> None:
+def _words_row(
+    slip: _Slip, en: str, hi: str, words: tuple[str, str], bold: bool = False, key: bool = False
+) -> None:
     """A label and a value in words, the value's Hindi under it."""
-    slip.row(en, hi, words[0], bold=bold)
+    slip.row(en, hi, words[0], bold=bold, key=key)
     if slip.ctx.hindi and words[1] != words[0]:
         slip.add(Text(words[1], align="right"))
 

@@ -152,7 +152,7 @@ def test_the_complaint_slip_keeps_its_numbers_and_category_readable_in_hindi(mm)
     text = words(printed(COMPLAINT, mm=mm, sync=SyncMark(True, "MVVNL-CMP-00000009")).escpos)
     assert COMPLAINT.local_no in text
     assert "MVVNL-CMP-00000009" in text
-    assert "no supply" in text
+    assert "No supply" in text
 
 
 def test_a_synced_application_is_confirmed_with_the_centrals_application_number(tmp_path):
@@ -178,3 +178,19 @@ def test_a_synced_application_is_confirmed_with_the_centrals_application_number(
         assert "MVVNL-NC-2025-000017" in words(printed(CONNECTION, ctx=ENGLISH, sync=mark).escpos)
     finally:
         database.close()
+
+
+@pytest.mark.parametrize("mm", [58, 80])
+def test_a_complaint_slip_names_every_category_in_words_within_the_paper(mm):
+    from kiosk.domain.models import COMPLAINT_CATEGORIES
+    from kiosk.printer.templates import COMPLAINT_CATEGORIES as WORDS
+
+    assert set(WORDS) == set(COMPLAINT_CATEGORIES)
+    for code in COMPLAINT_CATEGORIES:
+        doc = COMPLAINT.model_copy(update={"category": code})
+        text = words(printed(doc, mm=mm, ctx=ENGLISH).escpos)
+        assert WORDS[code][0] in text
+        assert all(
+            len(line) <= PAPERS[mm].columns
+            for line in text_of(printed(doc, mm=mm, ctx=ENGLISH).escpos).split("\n")
+        )

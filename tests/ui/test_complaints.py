@@ -210,7 +210,7 @@ async def test_a_disconnection_request_is_saved_only_after_an_explicit_y(app, pr
         [event] = await app.station.call(events, "complaint.logged")
         assert event["payload"]["category"] == "disconnection_request"
         await until(pilot, lambda: len(printer.jobs) == 1)
-        assert "disconnection request" in slips(printer)[0]
+        assert "Disconnection request" in slips(printer)[0]
 
 
 async def test_a_disconnection_request_with_a_bad_mobile_is_refused_before_the_question(app):
