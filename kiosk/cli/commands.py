@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from kiosk import __version__
+from kiosk.cli import audit as audit_commands
 from kiosk.cli import counter as counter_commands
 from kiosk.cli import day as day_commands
 from kiosk.cli import printing as printing_commands
@@ -116,6 +117,7 @@ def build_parser() -> Parser:
     counter_commands.add_commands(commands, _arg_type, _day)
     printing_commands.add_commands(commands)
     day_commands.add_commands(commands, _arg_type, _day)
+    audit_commands.add_commands(commands)
     return parser
 
 
@@ -285,6 +287,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             prog = "kiosk export-day"
             settings = load_settings(find_config(args.config))
             return day_commands.run_export_day(args, settings, out)
+        if args.command == "audit":
+            prog = f"kiosk audit {args.audit_command}"
+            settings = load_settings(find_config(args.config))
+            return audit_commands.run_audit_verify(args, settings, out)
         if args.command == "printer-test":
             prog = "kiosk printer-test"
             return printing_commands.run_printer_test(args, out)
