@@ -8,6 +8,7 @@ failure is one exception the caller falls back on.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,24 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk.domain.snapshot import ConsumerSnapshot
+
+
+class _NoQueryInLogs(logging.Filter):
+    """httpx logs every request's full URL (INFO), and a lookup by mobile carries the number
+    in its query: log the path only, whatever level the logging is set to."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.copy_with(query=None) if isinstance(arg, httpx.URL) and arg.query else arg
+                for arg in record.args
+            )
+        return True
+
+
+_HTTPX_LOG = logging.getLogger("httpx")
+if not any(isinstance(f, _NoQueryInLogs) for f in _HTTPX_LOG.filters):
+    _HTTPX_LOG.addFilter(_NoQueryInLogs())
 
 
 class CentralUnavailable(Exception):
