@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from benchmarks.figures import Figure, ms
 from central.demo_data import generate_snapshots
 from kiosk.store.consumers import count, find_by_mobile, get_by_account, search, upsert_snapshots
 from kiosk.store.db import connect, open_database
@@ -32,6 +33,7 @@ SEED = 2025
 ACCOUNT_P99_S = 0.002
 MOBILE_P99_S = 0.002
 SEARCH_P99_S = 0.050
+QUICK_CONSUMERS = 50_000
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -115,6 +117,35 @@ def measure(path: Path, keys: list[tuple[str, str, str, str, str]], rng: random.
     return times, missing
 
 
+def default_path(n: int) -> Path:
+    """Where the cache of ``n`` consumers is kept between runs (building it takes minutes)."""
+    return Path(tempfile.gettempdir()) / "kiosk-benchmarks" / f"lookup-{n}.db"
+
+
+def run(quick: bool) -> list[Figure]:
+    """The headline figures for ``python -m benchmarks`` (``quick``: 50,000 consumers)."""
+    n = QUICK_CONSUMERS if quick else 1_000_000
+    q = 2_000 if quick else 10_000
+    path = default_path(n)
+    build(path, n)
+    rng = random.Random(7)
+    times, _missing = measure(path, sample_keys(path, q, rng), rng)
+    searches = [
+        t for kind in ("name word", "3-letter prefix", "Devanagari word") for t in times[kind]
+    ]
+    figures = []
+    for label, samples, target in (
+        ("lookup by account p99", times["account"], ACCOUNT_P99_S),
+        ("lookup by mobile p99", times["mobile"], MOBILE_P99_S),
+        ("name search p99", searches, SEARCH_P99_S),
+    ):
+        p99 = _percentile(samples, 0.99)
+        figures.append(
+            Figure(f"{label} ({n:,} consumers)", ms(p99), f"< {ms(target)}", p99 < target)
+        )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--consumers", type=int, default=1_000_000)
@@ -123,9 +154,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="cache file to build or reuse")
     parser.add_argument("--seed", type=int, default=7, help="seed of the key sampling")
     args = parser.parse_args()
-    n = 50_000 if args.quick else args.consumers
+    n = QUICK_CONSUMERS if args.quick else args.consumers
     q = 2_000 if args.quick else args.queries
-    path = args.db or Path(tempfile.gettempdir()) / "kiosk-benchmarks" / f"lookup-{n}.db"
+    path = args.db or default_path(n)
 
     rows, built_s = build(path, n)
     rng = random.Random(args.seed)

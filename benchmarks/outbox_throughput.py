@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.figures import Figure
 from offline_queue import outbox
 
 DEFAULT_EVENTS = 10_000
@@ -200,6 +201,41 @@ def _table(results: list[Result], reference: Result, kiosk: Result) -> list[str]
     return lines
 
 
+def measure(count: int, repeat: int, folder: Path | None) -> tuple[Result, Result, Result]:
+    """The median kiosk and persist-queue runs, and the outbox drained one at a time."""
+    events = [make_event(n) for n in range(count)]
+    with tempfile.TemporaryDirectory(prefix="outbox-bench-", dir=folder) as tmp:
+        base = Path(tmp)
+        _warm_up(base)
+        kiosk_runs: list[Result] = []
+        reference_runs: list[Result] = []
+        for i in range(repeat):
+            # Alternate, each run on a fresh file, so both see the same disk and background load.
+            name = "kiosk outbox (claim 50)"
+            kiosk_runs.append(run_outbox(base / f"outbox-{i}.db", events, CLAIM_BATCH, name))
+            reference_runs.append(run_ack_queue(base / f"ack-queue-{i}", events))
+        kiosk, reference = _median(kiosk_runs), _median(reference_runs)
+        # Same commit count per event as the ack queue's get + ack: for information only.
+        single = run_outbox(base / "outbox-single.db", events, 1, "kiosk outbox (claim 1), info")
+    return kiosk, reference, single
+
+
+def run(quick: bool) -> list[Figure]:
+    """The headline figure for ``python -m benchmarks`` (median of 3 runs)."""
+    count = QUICK_EVENTS if quick else DEFAULT_EVENTS
+    kiosk, reference, _single = measure(count, 3, None)
+    ratio = kiosk.total_rate / reference.total_rate
+    return [
+        Figure(
+            f"outbox enqueue+claim+ack ({count:,} events)",
+            f"{kiosk.total_rate:,.0f} events/s",
+            ">= persist-queue SQLiteAckQueue",
+            ratio >= 1.0,
+            f"{ratio:.2f}x SQLiteAckQueue ({reference.total_rate:,.0f}/s)",
+        )
+    ]
+
+
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.outbox_throughput")
     parser.add_argument("--events", type=int, default=None, help=f"default {DEFAULT_EVENTS:,}")
@@ -210,21 +246,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     count = args.events or (QUICK_EVENTS if args.quick else DEFAULT_EVENTS)
     if count < 1 or args.repeat < 1:
         parser.error("--events and --repeat must be at least 1")
-    events = [make_event(n) for n in range(count)]
-
-    with tempfile.TemporaryDirectory(prefix="outbox-bench-", dir=args.dir) as tmp:
-        base = Path(tmp)
-        _warm_up(base)
-        kiosk_runs: list[Result] = []
-        reference_runs: list[Result] = []
-        for i in range(args.repeat):
-            # Alternate, each run on a fresh file, so both see the same disk and background load.
-            name = "kiosk outbox (claim 50)"
-            kiosk_runs.append(run_outbox(base / f"outbox-{i}.db", events, CLAIM_BATCH, name))
-            reference_runs.append(run_ack_queue(base / f"ack-queue-{i}", events))
-        kiosk, reference = _median(kiosk_runs), _median(reference_runs)
-        # Same commit count per event as the ack queue's get + ack: for information only.
-        single = run_outbox(base / "outbox-single.db", events, 1, "kiosk outbox (claim 1), info")
+    kiosk, reference, single = measure(count, args.repeat, args.dir)
 
     outbox_size, ack_queue_size = stored_bytes()
     out(

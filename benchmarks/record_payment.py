@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.figures import Figure, ms
 from kiosk.config import KioskSettings
 from kiosk.services.payments import PaymentRequest, record_payment
 from kiosk.services.runtime import open_counter
@@ -63,6 +64,34 @@ def payments(folder: Path, n: int) -> list[float]:
     return samples
 
 
+def measure(n: int, folder: Path | None = None) -> tuple[list[float], list[float]]:
+    """Seconds per bare INSERT + COMMIT and per payment, ``n`` each, side by side."""
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        base = Path(tmp)
+        bare_inserts(base, 50)  # warm-up, not counted
+        (base / "b").mkdir()
+        bare = bare_inserts(base / "b", n)
+        (base / "p").mkdir()
+        paid = payments(base / "p", n)
+    return bare, paid
+
+
+def run(quick: bool) -> list[Figure]:
+    """The headline figure for ``python -m benchmarks``."""
+    n = 300 if quick else 3000
+    bare, paid = measure(n)
+    p50, b50 = statistics.median(paid), statistics.median(bare)
+    return [
+        Figure(
+            f"record payment p50 ({n:,} payments)",
+            ms(p50),
+            "<= 2x bare INSERT+COMMIT",
+            p50 / b50 <= 2,
+            f"{p50 / b50:.2f}x bare ({ms(b50)})",
+        )
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=3000)
@@ -70,13 +99,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="folder on the disk to measure (default: temp)")
     args = parser.parse_args()
     n = 300 if args.quick else args.payments
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        folder = Path(tmp)
-        bare_inserts(folder, 50)  # warm-up, not counted
-        (folder / "b").mkdir()
-        bare = bare_inserts(folder / "b", n)
-        (folder / "p").mkdir()
-        paid = payments(folder / "p", n)
+    bare, paid = measure(n, args.dir)
     b50, b99 = statistics.median(bare), _percentile(bare, 0.99)
     p50, p99 = statistics.median(paid), _percentile(paid, 0.99)
     ratio = p50 / b50

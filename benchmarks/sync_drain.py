@@ -36,6 +36,7 @@ from types import TracebackType
 import httpx
 import uvicorn
 
+from benchmarks.figures import Figure
 from central.app import create_app
 from central.auth import CounterAuth
 from central.db import CentralDB
@@ -282,20 +283,61 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="folder on the disk to measure (default: temp)")
     args = parser.parse_args()
     n = 2_000 if args.quick else args.events
-    sample = n if args.single_sample <= 0 else min(args.single_sample, n)
-    plan = [(b, n, True) for b in dict.fromkeys([args.batch_size, 200])]
-    plan += [(1, sample, True), (args.batch_size, n, False), (1, sample, False)]
+    record_s, runs = measure(n, args.batch_size, args.single_sample, args.dir)
+    report_table(n, record_s, runs)
 
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+
+def measure(
+    n: int, batch_size: int, single_sample: int, folder: Path | None
+) -> tuple[float, list[Run]]:
+    """Seconds to record the N payments offline, and every drain run of the plan (the
+    configured batches first, one per request third from last)."""
+    sample = n if single_sample <= 0 else min(single_sample, n)
+    plan = [(b, n, True) for b in dict.fromkeys([batch_size, 200])]
+    plan += [(1, sample, True), (batch_size, n, False), (1, sample, False)]
+
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
         root = Path(tmp)
         head = seed_central(root / "head.db", n)
         record_s, days = record_offline(root / "template", n, head)
         template = root / "template" / DATABASE_NAME
         runs = [
-            drain(template, root / f"run{i}", n, events, batch, days, pull, args.batch_size)
+            drain(template, root / f"run{i}", n, events, batch, days, pull, batch_size)
             for i, (batch, events, pull) in enumerate(plan)
         ]
-    report_table(n, record_s, runs)
+    return record_s, runs
+
+
+def run(quick: bool) -> list[Figure]:
+    """The headline figures for ``python -m benchmarks`` (``quick``: 2,000 events)."""
+    n = 2_000 if quick else 10_000
+    _record_s, runs = measure(n, CONFIGURED_BATCH, 1000, None)
+    main_run, single = runs[0], runs[-3]
+    one_per_request_s = single.seconds * n / single.events
+    speedup = one_per_request_s / main_run.seconds
+    target = TARGET_S_PER_10K * n / 10_000
+    kind = "extrapolated" if single.events < n else "measured"
+    return [
+        Figure(
+            f"sync drain of {n:,} payments, {main_run.label}",
+            f"{main_run.seconds:.2f} s",
+            f"< {target:g} s",
+            main_run.seconds < target,
+            f"{speedup:.1f}x 1 per request ({one_per_request_s:.1f} s, {kind})",
+        ),
+        Figure(
+            "  speedup vs one event per request",
+            f"{speedup:.1f}x",
+            f">= {TARGET_SPEEDUP:g}x",
+            speedup >= TARGET_SPEEDUP,
+        ),
+        Figure(
+            f"  central counts each payment once ({len(runs)} runs)",
+            "yes" if all(r.exactly_once for r in runs) else "NO",
+            "exactly once",
+            all(r.exactly_once for r in runs),
+        ),
+    ]
 
 
 def report_table(n: int, record_s: float, runs: list[Run]) -> None:
