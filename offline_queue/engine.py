@@ -38,6 +38,7 @@ from offline_queue.protocol import (
     SERVER_TIME_HEADER,
     BatchResponse,
     ChangesResponse,
+    Health,
     Problem,
 )
 
@@ -52,6 +53,10 @@ PULL_LIMIT = 2500
 # The largest reply read: a page of 5,000 consumers is a few MB; anything far bigger is
 # not a central's answer and must not exhaust a counter PC's memory.
 MAX_REPLY_BYTES = 64 * 1024 * 1024  # per cycle: a huge first download goes on in the next cycle
+# httpx's read timeout is per read, so a peer sending a byte a second never trips it. Once
+# the read timeout has passed, a reply averaging under this rate is given up as timed out
+# (a real page arrives far faster, even over a slow mobile link).
+MIN_REPLY_BYTES_PER_S = 4096
 
 # The records of one changes page: dicts, or instances of the engine's ``record_model``.
 ApplyChanges = Callable[[sqlite3.Connection, list[Any]], None]
@@ -133,6 +138,7 @@ class SyncEngine:
         # A batch grows only while replies come back well inside the read timeout, so
         # the doubled batch still does.
         self._grow_below_s = read_timeout_s / 4
+        self._read_timeout_s = read_timeout_s
         self._interval_s = interval_s
         self._backoff = (backoff_base_s, backoff_cap_s)
         self._lease_s = lease_s
@@ -444,6 +450,11 @@ class SyncEngine:
         response = self._request("GET", "/v1/health", None, [])
         if response.status_code != 200:
             self._fail(None, [], _refusal(response), response)
+        try:
+            Health.model_validate_json(response.content)
+        except ValidationError:
+            # A captive portal or proxy answering 200 with its own page is not the central.
+            self._fail(None, [], "the central's health reply could not be read", response)
         self._succeeded()
 
     # --- HTTP and failure handling -----------------------------------------------------
@@ -475,7 +486,8 @@ class SyncEngine:
         return response
 
     def _fetch(self, method: str, path: str, **kwargs: Any) -> _Reply:
-        """One request, reading at most MAX_REPLY_BYTES of the reply."""
+        """One request, reading at most MAX_REPLY_BYTES of the reply, and not a drip."""
+        started = time.monotonic()
         with self._client.stream(method, path, **kwargs) as response:
             chunks: list[bytes] = []
             size = 0
@@ -484,6 +496,9 @@ class SyncEngine:
                 if size > MAX_REPLY_BYTES:
                     raise _TooLarge
                 chunks.append(chunk)
+                elapsed = time.monotonic() - started
+                if elapsed > self._read_timeout_s and size < MIN_REPLY_BYTES_PER_S * elapsed:
+                    raise httpx.ReadTimeout("the reply came a few bytes at a time")
         return _Reply(response.status_code, response.headers, b"".join(chunks))
 
     def _fail(

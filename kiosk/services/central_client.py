@@ -9,6 +9,7 @@ failure is one exception the caller falls back on.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +38,10 @@ if not any(isinstance(f, _NoQueryInLogs) for f in _HTTPX_LOG.filters):
     _HTTPX_LOG.addFilter(_NoQueryInLogs())
 
 
+# Lookup replies are a few kB (one consumer, a day's summary); far more is not the central.
+MAX_REPLY_BYTES = 8 * 1024 * 1024
+
+
 class CentralUnavailable(Exception):
     """The central did not answer usefully; use the local data instead."""
 
@@ -51,6 +56,7 @@ class CentralClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._timeout_s = timeout_s
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers=headers,
@@ -61,33 +67,42 @@ class CentralClient:
     def close(self) -> None:
         self._client.close()
 
-    def _get(self, path: str, params: dict[str, str] | None = None) -> Any | None:
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One exchange, whole within twice the timeout and at most MAX_REPLY_BYTES.
+
+        httpx's timeout is per read: a peer dripping a byte a second would hold the
+        operator for minutes, and a huge body would be read whole into memory.
+        """
+        deadline = time.monotonic() + 2 * self._timeout_s
         try:
-            response = self._client.get(path, params=params)
+            with self._client.stream(method, path, **kwargs) as response:
+                content = bytearray()
+                for chunk in response.iter_bytes():
+                    content += chunk
+                    if len(content) > MAX_REPLY_BYTES:
+                        raise CentralUnavailable("the central's reply was too large to be real")
+                    if time.monotonic() > deadline:
+                        raise CentralUnavailable("no answer from the central in time")
         except httpx.HTTPError as exc:
             raise CentralUnavailable(f"no answer from the central ({type(exc).__name__})") from None
+        # Decoded already: the headers stay behind, so no Content-Encoding is applied twice.
+        return httpx.Response(response.status_code, content=bytes(content))
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Any | None:
+        response = self._send("GET", path, params=params)
         if response.status_code == 404:
             return None
         if response.status_code != 200:
             raise CentralUnavailable(f"the central answered HTTP {response.status_code}")
-        try:
-            return response.json()
-        except ValueError:
-            raise CentralUnavailable("the central's reply could not be read") from None
+        return _json(response)
 
     def _post(self, path: str, body: dict[str, Any]) -> Any:
-        try:
-            response = self._client.post(path, json=body)
-        except httpx.HTTPError as exc:
-            raise CentralUnavailable(f"no answer from the central ({type(exc).__name__})") from None
+        response = self._send("POST", path, json=body)
         if response.status_code != 200:
             raise CentralUnavailable(
                 f"the central answered HTTP {response.status_code}{_problem_code(response)}"
             )
-        try:
-            return response.json()
-        except ValueError:
-            raise CentralUnavailable("the central's reply could not be read") from None
+        return _json(response)
 
     def consumer(self, discom: str, account_no: str) -> ConsumerSnapshot | None:
         body = self._get(f"/v1/consumers/{discom}/{account_no}")
@@ -137,6 +152,13 @@ class CentralClient:
         return None if body is None else _intent(body)
 
 
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except (ValueError, RecursionError):  # RecursionError: "[[[[..." nested past any sense
+        raise CentralUnavailable("the central's reply could not be read") from None
+
+
 def _intent(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("status") not in ("pending", "paid"):
         raise CentralUnavailable("the central's reply could not be read")
@@ -147,7 +169,7 @@ def _problem_code(response: httpx.Response) -> str:
     """``" (reference_conflict)"`` from a Problem reply, or nothing."""
     try:
         code = response.json().get("code")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
     return f" ({code})" if isinstance(code, str) and code.isidentifier() else ""
 
