@@ -174,16 +174,25 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock up front, so two writers queue (busy_timeout) instead
     of failing halfway through an operator's action. Nesting is refused: an inner block
-    that "commits" but is later rolled back would lie about money.
+    that "commits" but is later rolled back would lie about money. A write SQLite refuses
+    for a reason the operator can fix (disk full, read-only file) becomes a
+    :class:`StoreError` sentence; a programming error stays as it is.
     """
     if conn.in_transaction:
         raise StoreError("a transaction is already open on this connection: do not nest them")
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise StoreError(f"the counter database is busy, nothing was written: {exc}") from exc
+        if _reason(exc) is None or "locked" in str(exc).lower():
+            raise StoreError(f"the counter database is busy, nothing was written: {exc}") from exc
+        raise _unwritable(exc) from exc
     try:
         yield conn
+    except sqlite3.OperationalError as exc:
+        _rollback(conn)
+        if _reason(exc) is None:
+            raise  # a programming error (no such table...), not the operator's to fix
+        raise _unwritable(exc) from exc
     except BaseException:
         _rollback(conn)
         raise
@@ -194,6 +203,19 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise StoreError(
             f"the counter database could not save, nothing was written: {exc}"
         ) from exc
+
+
+def _unwritable(exc: sqlite3.OperationalError) -> StoreError:
+    """A write refused by SQLite (disk full, read-only file) as a sentence for the operator.
+
+    The action's transaction was rolled back, so the sentence can promise nothing was written.
+    """
+    return StoreError(f"the counter database {_reason(exc)}; nothing was written")
+
+
+def _reason(exc: sqlite3.Error) -> str | None:
+    text = str(exc).lower()
+    return next((sentence for needle, sentence in _PLAIN_REASONS if needle in text), None)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
