@@ -179,6 +179,8 @@ class CentralSettings(Section):
 
 class StorageSettings(Section):
     data_dir: Path = Field(default_factory=lambda: user_data_path(APP_NAME))
+    # Days a synced record keeps its personal data before `kiosk purge` removes it.
+    retention_days: Annotated[int, Field(ge=30, le=3650)] = 365
 
 
 PrinterKind = Literal["usb", "serial", "network", "cups", "win32raw", "file", "dummy"]

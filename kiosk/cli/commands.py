@@ -19,6 +19,7 @@ from kiosk.cli import audit as audit_commands
 from kiosk.cli import counter as counter_commands
 from kiosk.cli import day as day_commands
 from kiosk.cli import printing as printing_commands
+from kiosk.cli import purge as purge_commands
 from kiosk.cli import screen as screen_commands
 from kiosk.config import ConfigError, KioskSettings, find_config, load_settings
 from kiosk.datafiles import DataFileError, load_discoms, load_scheme, load_tariff
@@ -118,6 +119,7 @@ def build_parser() -> Parser:
     printing_commands.add_commands(commands)
     day_commands.add_commands(commands, _arg_type, _day)
     audit_commands.add_commands(commands)
+    purge_commands.add_commands(commands, _arg_type)
     return parser
 
 
@@ -291,6 +293,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             prog = f"kiosk audit {args.audit_command}"
             settings = load_settings(find_config(args.config))
             return audit_commands.run_audit_verify(args, settings, out)
+        if args.command == "purge":
+            prog = "kiosk purge"
+            settings = load_settings(find_config(args.config))
+            return purge_commands.run_purge(args, settings, out)
         if args.command == "printer-test":
             prog = "kiosk printer-test"
             return printing_commands.run_printer_test(args, out)

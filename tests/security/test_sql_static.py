@@ -82,6 +82,10 @@ REVIEWED: dict[tuple[str, str], str] = {
     ): "_discom_filter adds only '?' marks; discoms are parameters",
     ("central/ingest.py", "sql"): "_found's callers pass string literals; values go as JSON",
     ("offline_queue/outbox.py", "statement"): "the fixed DDL of the outbox",
+    ("kiosk/services/purge.py", "select"): "table and columns from the fixed "
+    "_PERSONAL_COLUMNS; no value in the text",
+    ("kiosk/services/purge.py", "f'UPDATE {table} SET {assignments} WHERE id = ?'"): "table and "
+    "columns from the fixed _PERSONAL_COLUMNS, each set to ''; the row id is a parameter",
 }
 
 

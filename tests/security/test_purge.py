@@ -1,0 +1,299 @@
+"""``kiosk purge``: personal data of synced records past the retention period goes; recent
+and unsynced records keep theirs; amounts, receipt numbers, dates and the audit chain stay;
+a second run changes nothing; a reprint still prints and says what it no longer shows.
+
+Records are synced for real, to the live central on loopback."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.config import load_settings
+from kiosk.domain.errors import InvalidInput
+from kiosk.services.audit_chain import verify_audit_chain
+from kiosk.services.complaints import ComplaintRequest, log_complaint
+from kiosk.services.connections import ConnectionApplication, request_connection
+from kiosk.services.counter import Counter
+from kiosk.services.errors import ServiceError
+from kiosk.services.payments import record_payment
+from kiosk.services.printing import open_spool, reprint
+from kiosk.services.purge import REMOVED, purge_personal_data
+from kiosk.services.runtime import Wiring, open_counter, wire_sync
+from kiosk.services.scheme import SchemeRequest, register_scheme
+from tests.services.factories import ACCOUNT, make_snapshot
+from tests.services.support import (
+    AADHAAR,
+    OPERATOR,
+    START,
+    SUPERVISOR,
+    CountingEntropy,
+    FixedClock,
+    add_staff,
+    cache,
+    cash,
+    db_state,
+    upi,
+)
+from tests.support.live_central import LiveCentral
+from tests.sync.conftest import settings_for
+
+OLD_MOBILE = "9123456780"
+RECENT_MOBILE = "9234567801"
+PENDING_MOBILE = "9345678012"
+RETENTION = 200
+PURGE_AT = START + timedelta(days=300)
+
+
+@pytest.fixture
+def synced(tmp_path: Path, live_central: LiveCentral) -> Iterator[tuple[Counter, FixedClock, dict]]:
+    """Old records (10 Jan 2026) and recent ones (250 days later), all synced; then an old
+    record whose event never left the counter. The clock ends 300 days after the first."""
+    settings = settings_for(tmp_path, live_central.url, live_central.token, live_central.counter_id)
+    clock = FixedClock(START)
+    counter = open_counter(settings, clock=clock, entropy=CountingEntropy())
+    add_staff(counter, OPERATOR, "operator")
+    add_staff(counter, SUPERVISOR, "supervisor")
+    cache(counter, make_snapshot(ACCOUNT))
+    wiring: Wiring = wire_sync(counter)
+    made: dict[str, Any] = {}
+    try:
+        made["payment"] = record_payment(counter, upi(500_00), confirm_second=True).receipt_no
+        made["complaint"] = log_complaint(counter, _complaint(OLD_MOBILE)).local_no
+        made["scheme"] = register_scheme(
+            counter,
+            SchemeRequest(
+                discom="MVVNL",
+                account_no=ACCOUNT,
+                option="lump_sum",
+                id_proof_type="aadhaar",
+                id_proof_number=AADHAAR,
+                mobile=OLD_MOBILE,
+                operator_id=OPERATOR,
+            ),
+            cash(1, tendered=5_000_00, account_no="0000000000", operator_id="ignored"),
+        ).local_no
+        made["connection"] = request_connection(counter, _application(OLD_MOBILE)).local_no
+        clock.set(START + timedelta(days=250))
+        made["recent_complaint"] = log_complaint(counter, _complaint(RECENT_MOBILE)).local_no
+        made["recent_connection"] = request_connection(
+            counter,
+            _application(RECENT_MOBILE, id_proof_type="voter_id", id_proof_number="ABC1234567"),
+        ).local_no
+        assert wiring.engine is not None
+        assert wiring.engine.sync_once(force=True).error is None
+        assert _count(counter, "SELECT count(*) FROM outbox WHERE status != 'synced'") == 0
+        clock.set(START)
+        made["pending"] = log_complaint(counter, _complaint(PENDING_MOBILE)).local_no
+        clock.set(PURGE_AT)
+        yield counter, clock, made
+    finally:
+        wiring.close()
+        counter.conn.close()
+
+
+def _complaint(mobile: str) -> ComplaintRequest:
+    return ComplaintRequest(
+        category="no_supply",
+        description="No power in the village since last night",
+        mobile=mobile,
+        operator_id=OPERATOR,
+        discom="MVVNL",
+        account_no=ACCOUNT,
+        location="Near the temple",
+    )
+
+
+def _application(mobile: str, **changes: str) -> ConnectionApplication:
+    data = {
+        "applicant_name": "Sita Devi",
+        "mobile": mobile,
+        "address": "House 12, Gram Rampur Kalan, Hardoi",
+        "pincode": "241001",
+        "category": "LMV1-Rural",
+        "load_kw": "1",
+        "id_proof_type": "aadhaar",
+        "id_proof_number": AADHAAR,
+        "operator_id": OPERATOR,
+    }
+    return ConnectionApplication(**(data | changes))  # type: ignore[arg-type]
+
+
+def _count(counter: Counter, sql: str, *args: Any) -> int:
+    return int(counter.conn.execute(sql, args).fetchone()[0])
+
+
+def _row(counter: Counter, table: str, local_no: str) -> dict[str, Any]:
+    cursor = counter.conn.execute(f"SELECT * FROM {table} WHERE local_no = ?", (local_no,))
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+
+def _everything(counter: Counter, table: str, local_no: str) -> str:
+    """The record, its event and its slips, as one text to search for personal data."""
+    record = _row(counter, table, local_no)
+    event = counter.conn.execute(
+        "SELECT body FROM outbox WHERE event_id = ?", (record["event_id"],)
+    ).fetchone()[0]
+    slips = counter.conn.execute("SELECT body FROM print_jobs WHERE ref = ?", (local_no,))
+    return json.dumps(record) + event + "".join(bytes(b).decode() for (b,) in slips)
+
+
+def test_old_synced_records_lose_their_personal_data_and_keep_the_rest(
+    synced: tuple[Counter, FixedClock, dict],
+) -> None:
+    counter, _clock, made = synced
+    payments_before = counter.conn.execute("SELECT * FROM payments ORDER BY id").fetchall()
+    audit_rows = _count(counter, "SELECT count(*) FROM audit_log")
+
+    result = purge_personal_data(counter, RETENTION, SUPERVISOR)
+
+    assert result.records == {
+        "complaints": 1,
+        "scheme_registrations": 1,
+        "connection_requests": 1,
+    }
+    assert result.payment_slips == 2  # the UPI receipt and the scheme fee's receipt
+    complaint = _row(counter, "complaints", made["complaint"])
+    assert (complaint["description"], complaint["mobile"], complaint["location"]) == ("", "", "")
+    assert (complaint["category"], complaint["recorded_at"]) == ("no_supply", START.isoformat())
+    scheme = _row(counter, "scheme_registrations", made["scheme"])
+    assert scheme["mobile"] == "" and scheme["id_proof_ref"] == "XXXX XXXX 9056"
+    assert (scheme["fee_paise"], scheme["payable_paise"]) != (None, None)
+    connection = _row(counter, "connection_requests", made["connection"])
+    assert [connection[k] for k in ("applicant_name", "mobile", "address", "pincode")] == [""] * 4
+    for table, key in (
+        ("complaints", "complaint"),
+        ("scheme_registrations", "scheme"),
+        ("connection_requests", "connection"),
+    ):
+        text = _everything(counter, table, made[key])
+        assert OLD_MOBILE not in text and OLD_MOBILE[-4:] not in text, table
+        assert "Sita Devi" not in text and "Near the temple" not in text, table
+    # Money is untouched: every payment row (amounts, receipt numbers, dates) as it was.
+    assert counter.conn.execute("SELECT * FROM payments ORDER BY id").fetchall() == payments_before
+    # One audit row with the counts, and the chain still verifies.
+    assert _count(counter, "SELECT count(*) FROM audit_log") == audit_rows + 1
+    action, detail = counter.conn.execute(
+        "SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert action == "records.purged"
+    assert result.slips >= 3
+    assert json.loads(detail) == {
+        "older_than_days": RETENTION,
+        "complaints": 1,
+        "scheme_registrations": 1,
+        "connection_requests": 1,
+        "payment_slips": 2,
+        "slips": result.slips,
+        "events": 3,
+    }
+    check = verify_audit_chain(counter.conn)
+    assert check.ok and check.rows == audit_rows + 1
+
+
+def test_recent_and_unsynced_records_keep_everything(
+    synced: tuple[Counter, FixedClock, dict],
+) -> None:
+    counter, _clock, made = synced
+    before = {
+        key: _everything(counter, table, made[key])
+        for table, key in (
+            ("complaints", "recent_complaint"),
+            ("connection_requests", "recent_connection"),
+            ("complaints", "pending"),
+        )
+    }
+    purge_personal_data(counter, RETENTION, SUPERVISOR)
+    assert _row(counter, "complaints", made["recent_complaint"])["mobile"] == RECENT_MOBILE
+    assert _row(counter, "connection_requests", made["recent_connection"])["id_proof_ref"]
+    pending = _row(counter, "complaints", made["pending"])
+    assert pending["mobile"] == PENDING_MOBILE and pending["recorded_at"] == START.isoformat()
+    for table, key in (
+        ("complaints", "recent_complaint"),
+        ("connection_requests", "recent_connection"),
+        ("complaints", "pending"),
+    ):
+        assert _everything(counter, table, made[key]) == before[key]
+    # Even a retention that covers them all: the pending one is not synced, so it stays.
+    purge_personal_data(counter, 30, SUPERVISOR)
+    assert _row(counter, "complaints", made["pending"])["mobile"] == PENDING_MOBILE
+    assert _row(counter, "complaints", made["recent_complaint"])["mobile"] == ""
+
+
+def test_running_it_again_changes_nothing(synced: tuple[Counter, FixedClock, dict]) -> None:
+    counter, _clock, _made = synced
+    assert purge_personal_data(counter, RETENTION, SUPERVISOR).total > 0
+    before = db_state(counter)
+    again = purge_personal_data(counter, RETENTION, SUPERVISOR)
+    assert again.total == 0
+    assert db_state(counter) == before  # not even an audit row
+
+
+def test_a_reprint_after_the_purge_prints_the_money_and_says_what_is_gone(
+    synced: tuple[Counter, FixedClock, dict],
+) -> None:
+    counter, _clock, made = synced
+    purge_personal_data(counter, RETENTION, SUPERVISOR)
+    for ref in (made["payment"], made["complaint"], made["connection"], made["scheme"]):
+        job = reprint(counter, ref, OPERATOR)
+        body = json.loads(
+            counter.conn.execute("SELECT body FROM print_jobs WHERE id = ?", (job,)).fetchone()[0]
+        )
+        text = json.dumps(body, ensure_ascii=False)
+        assert REMOVED in text and OLD_MOBILE not in text and "Ram Kumar" not in text, ref
+    receipt = json.loads(
+        counter.conn.execute(
+            "SELECT body FROM print_jobs WHERE ref = ? ORDER BY id DESC LIMIT 1",
+            (made["payment"],),
+        ).fetchone()[0]
+    )
+    assert (receipt["receipt_no"], receipt["amount_paise"]) == (made["payment"], 500_00)
+    # The spool renders the purged slips as it would any other.
+    spool = open_spool(counter)
+    try:
+        report = spool.print_pending()
+    finally:
+        spool.printer.close()
+    assert report.failed == 0 and report.waiting == 0
+
+
+def test_only_a_supervisor_purges_and_the_period_is_checked(
+    synced: tuple[Counter, FixedClock, dict],
+) -> None:
+    counter, _clock, _made = synced
+    before = db_state(counter)
+    with pytest.raises(ServiceError):
+        purge_personal_data(counter, RETENTION, OPERATOR)
+    for days in (0, 29, 3651, -1):
+        with pytest.raises(InvalidInput, match="30 to 3650"):
+            purge_personal_data(counter, days, SUPERVISOR)
+    assert db_state(counter) == before
+
+
+def test_the_cli_purges_with_the_configured_period_and_refuses_a_bad_one(
+    cli_config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counter = open_counter(load_settings(Path(cli_config)))
+    try:
+        add_staff(counter, "op1", "supervisor")
+    finally:
+        counter.conn.close()
+    out = io.StringIO()
+    assert main(["--config", cli_config, "purge"], out=out) == 0
+    assert out.getvalue().startswith("nothing to purge: ")
+    assert "(365 days)" in out.getvalue()
+    assert main(["--config", cli_config, "purge", "--older-than", "30"], out=io.StringIO()) == 0
+    with pytest.raises(SystemExit) as exit_:
+        main(["--config", cli_config, "purge", "--older-than", "7"], out=io.StringIO())
+    assert exit_.value.code == 2
+    assert "argument --older-than: must be a whole number of days from 30 to 3650" in (
+        capsys.readouterr().err
+    )
+    assert main(["--config", cli_config, "purge", "--operator", "nobody"], out=io.StringIO()) == 2
