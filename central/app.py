@@ -196,6 +196,14 @@ _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:
+        # FastAPI's own 400 is a body it could not decode at all (bytes that are not
+        # UTF-8): the same refusal as a body that is not JSON, documented as 422.
+        if not _authenticated(request):
+            return problem(
+                request, 401, "unauthorized", "Authorization: send a known counter token as Bearer"
+            )
+        return problem(request, 422, "invalid_request", "body: is not valid JSON")
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = {
         404: f"{request.url.path}: no such endpoint (see /openapi.json)",
