@@ -7,9 +7,10 @@ What is personal, and what goes:
 - scheme_registrations: mobile; the ID proof number unless it is an Aadhaar (stored only
   masked to its last four digits, which the schema's CHECK requires to stay in that form);
 - connection_requests: applicant name, mobile, address, pincode; the ID proof as above;
-- print_jobs of those records and of old synced payments: the slip's names, address,
-  description and masked mobile / ID become :data:`REMOVED`, so a reprint still prints
-  (amounts, receipt numbers, dates) and says plainly what it no longer shows;
+- print_jobs of those records, of old synced payments and meter readings, and bill
+  estimates printed before the cutoff: the slip's names, address, description and masked
+  mobile / ID become :data:`REMOVED`, so a reprint still prints (amounts, receipt numbers,
+  dates) and says plainly what it no longer shows;
 - the outbox bodies of those records' synced events: the same fields in the payload.
 
 What stays: amounts, receipt and application numbers, dates, account numbers (a payment's
@@ -37,6 +38,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
 from kiosk.services.operators import require_supervisor
 from kiosk.services.recording import audit, operator_action
+from kiosk.store.db import utc_text
 
 REMOVED = "(removed after retention)"
 MIN_DAYS = 30
@@ -141,28 +143,34 @@ def _purge_table(
     return purged, refs, events
 
 
-def _old_synced_payments(counter: Counter, cutoff: datetime) -> list[str]:
-    rows = counter.conn.execute("SELECT receipt_no, event_id, recorded_at FROM payments")
+def _old_synced(counter: Counter, rows: list[tuple[str, str, str]], cutoff: datetime) -> list[str]:
+    """The numbers of (number, event id, recorded at) rows that are old and synced."""
     return [r[0] for r in rows if _old(r[2], cutoff) and _synced(counter, r[1])]
 
 
-def _scrub_slips(counter: Counter, refs: list[str]) -> int:
-    changed = 0
+def _jobs_for(counter: Counter, refs: list[str]) -> list[tuple[int, bytes]]:
+    jobs: list[tuple[int, bytes]] = []
     for ref in refs:
-        jobs = counter.conn.execute("SELECT id, body FROM print_jobs WHERE ref = ?", (ref,))
-        for job_id, body in jobs.fetchall():
-            doc = json.loads(bytes(body))
-            if not isinstance(doc, dict):
-                continue
-            hits = [k for k in _SLIP_FIELDS if doc.get(k) not in (None, "", REMOVED)]
-            if not hits:
-                continue
-            doc |= dict.fromkeys(hits, REMOVED)
-            counter.conn.execute(
-                "UPDATE print_jobs SET body = ? WHERE id = ?",
-                (json.dumps(doc, ensure_ascii=False).encode(), job_id),
-            )
-            changed += 1
+        jobs += counter.conn.execute("SELECT id, body FROM print_jobs WHERE ref = ?", (ref,))
+    return jobs
+
+
+def _scrub_slips(counter: Counter, jobs: list[tuple[int, bytes]]) -> int:
+    """Replace the personal fields of these slips' documents with REMOVED."""
+    changed = 0
+    for job_id, body in jobs:
+        doc = json.loads(bytes(body))
+        if not isinstance(doc, dict):
+            continue
+        hits = [k for k in _SLIP_FIELDS if doc.get(k) not in (None, "", REMOVED)]
+        if not hits:
+            continue
+        doc |= dict.fromkeys(hits, REMOVED)
+        counter.conn.execute(
+            "UPDATE print_jobs SET body = ? WHERE id = ?",
+            (json.dumps(doc, ensure_ascii=False).encode(), job_id),
+        )
+        changed += 1
     return changed
 
 
@@ -213,13 +221,24 @@ def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str
             records[table], table_refs, table_events = _purge_table(counter, table, cutoff)
             refs += table_refs
             events += table_events
-        payment_slips = _scrub_slips(counter, _old_synced_payments(counter, cutoff))
+        conn = counter.conn
+        receipts = conn.execute("SELECT receipt_no, event_id, recorded_at FROM payments")
+        payment_slips = _scrub_slips(
+            counter, _jobs_for(counter, _old_synced(counter, receipts.fetchall(), cutoff))
+        )
+        readings = conn.execute("SELECT local_no, event_id, recorded_at FROM meter_readings")
+        refs += _old_synced(counter, readings.fetchall(), cutoff)
+        # A bill estimate is no record and sends no event: its slip goes by its age alone.
+        estimates = conn.execute(
+            "SELECT id, body FROM print_jobs WHERE kind = 'bill_estimate' AND created_at < ?",
+            (utc_text(cutoff),),
+        ).fetchall()
         result = PurgeResult(
             older_than_days=days,
             cutoff=cutoff,
             records=records,
             payment_slips=payment_slips,
-            slips=_scrub_slips(counter, refs),
+            slips=_scrub_slips(counter, _jobs_for(counter, refs) + estimates),
             events=_scrub_events(counter, events),
         )
         if result.total:

@@ -19,6 +19,7 @@ from kiosk.cli import main
 from kiosk.config import load_settings
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.audit_chain import verify_audit_chain
+from kiosk.services.bill_estimate import print_bill_estimate
 from kiosk.services.complaints import ComplaintRequest, log_complaint
 from kiosk.services.connections import ConnectionApplication, request_connection
 from kiosk.services.counter import Counter
@@ -26,6 +27,7 @@ from kiosk.services.errors import ServiceError
 from kiosk.services.payments import record_payment
 from kiosk.services.printing import open_spool, reprint
 from kiosk.services.purge import REMOVED, purge_personal_data
+from kiosk.services.readings import record_reading
 from kiosk.services.runtime import Wiring, open_counter, wire_sync
 from kiosk.services.scheme import SchemeRequest, register_scheme
 from tests.services.factories import ACCOUNT, make_snapshot
@@ -81,6 +83,25 @@ def synced(tmp_path: Path, live_central: LiveCentral) -> Iterator[tuple[Counter,
             cash(1, tendered=5_000_00, account_no="0000000000", operator_id="ignored"),
         ).local_no
         made["connection"] = request_connection(counter, _application(OLD_MOBILE)).local_no
+        made["reading"] = record_reading(
+            counter,
+            discom="MVVNL",
+            account_no=ACCOUNT,
+            reading_kwh=4321,
+            read_on=START.date(),
+            operator_id=OPERATOR,
+        ).local_no
+        print_bill_estimate(
+            counter,
+            OPERATOR,
+            "lmv1-rural",
+            "2",
+            "180",
+            "2025-12",
+            discom="MVVNL",
+            account_no=ACCOUNT,
+            consumer_name="Ram Kumar",
+        )
         clock.set(START + timedelta(days=250))
         made["recent_complaint"] = log_complaint(counter, _complaint(RECENT_MOBILE)).local_no
         made["recent_connection"] = request_connection(
@@ -176,6 +197,13 @@ def test_old_synced_records_lose_their_personal_data_and_keep_the_rest(
         text = _everything(counter, table, made[key])
         assert OLD_MOBILE not in text and OLD_MOBILE[-4:] not in text, table
         assert "Sita Devi" not in text and "Near the temple" not in text, table
+    # The reading's and the estimate's slips lose the consumer's name, keep their figures.
+    for kind in ("reading", "bill_estimate"):
+        (body,) = counter.conn.execute("SELECT body FROM print_jobs WHERE kind = ?", (kind,))
+        doc = json.loads(body[0])
+        assert doc["consumer_name"] == REMOVED and "Ram Kumar" not in body[0].decode(), kind
+    reading = _row(counter, "meter_readings", made["reading"])
+    assert (reading["reading_kwh"], reading["read_on"]) == (4321, START.date().isoformat())
     # Money is untouched: every payment row (amounts, receipt numbers, dates) as it was.
     assert counter.conn.execute("SELECT * FROM payments ORDER BY id").fetchall() == payments_before
     # One audit row with the counts, and the chain still verifies.
