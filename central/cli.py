@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sqlite3
 import sys
 import tempfile
@@ -28,6 +29,19 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(USAGE_ERROR, f"{self.prog}: {message} (see --help)\n")
+
+
+class _NoQueryInAccessLog(logging.Filter):
+    """uvicorn's access log prints each path with its query, and a lookup by mobile carries
+    the number there: keep the path, drop the query (whatever the log level)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg.split("?", 1)[0] if isinstance(arg, str) and arg.startswith("/") else arg
+                for arg in record.args
+            )
+        return True
 
 
 def _port(text: str) -> int:
@@ -166,6 +180,7 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{count} consumers, {len(tokens)} counters)\n"
     )
     out.flush()
+    logging.getLogger("uvicorn.access").addFilter(_NoQueryInAccessLog())
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level)
     server = uvicorn.Server(config)
     try:
