@@ -10,56 +10,24 @@ sync against a central that refuses the token.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk.config import UpiSettings
 from kiosk.services.complaints import ComplaintRequest, log_complaint
-from kiosk.services.counter import Counter
 from kiosk.services.lookup import find_mobile
 from kiosk.services.payments import record_payment
 from kiosk.services.printing import open_spool
-from kiosk.services.runtime import Wiring, open_counter, wire_sync
-from kiosk.services.scheme import SchemeRequest, register_scheme
+from kiosk.services.runtime import open_counter, wire_sync
 from kiosk.services.upi import upi_confirmation, upi_request
-from tests.services.factories import ACCOUNT, make_snapshot
-from tests.services.support import (
-    AADHAAR,
-    OPERATOR,
-    START,
-    SUPERVISOR,
-    CountingEntropy,
-    FixedClock,
-    add_staff,
-    cache,
-    cash,
-    upi,
-)
+from tests.security.conftest import CONSUMER_MOBILE, LiveCounter, register_with_aadhaar
+from tests.services.factories import ACCOUNT
+from tests.services.support import AADHAAR, OPERATOR, cash, upi
 from tests.support.live_central import LiveCentral
 from tests.sync.conftest import settings_for
 
-CONSUMER_MOBILE = "9876543210"  # the factory consumer's, looked up by mobile
 COMPLAINT_MOBILE = "9123456780"
 SCHEME_MOBILE = "8765432109"
-
-
-@pytest.fixture
-def session(tmp_path: Path, live_central: LiveCentral) -> Iterator[tuple[Counter, Wiring]]:
-    base = settings_for(tmp_path, live_central.url, live_central.token, live_central.counter_id)
-    upi_payee = {"payee_vpa": "mvvnl.counter@examplebank", "payee_name": "MVVNL Collection"}
-    settings = base.model_copy(update={"upi": UpiSettings(**upi_payee)})
-    counter = open_counter(settings, clock=FixedClock(START), entropy=CountingEntropy())
-    add_staff(counter, OPERATOR, "operator")
-    add_staff(counter, SUPERVISOR, "supervisor")
-    cache(counter, make_snapshot(ACCOUNT, mobile=CONSUMER_MOBILE))
-    wiring = wire_sync(counter)
-    try:
-        yield counter, wiring
-    finally:
-        wiring.close()
-        counter.conn.close()
 
 
 def _everything_at_debug(caplog: pytest.LogCaptureFixture) -> None:
@@ -82,11 +50,11 @@ def _secrets_in(caplog: pytest.LogCaptureFixture, secrets: dict[str, str]) -> li
 
 def test_no_aadhaar_mobile_or_token_in_any_log_record(
     tmp_path: Path,
-    session: tuple[Counter, Wiring],
+    live_counter: LiveCounter,
     live_central: LiveCentral,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    counter, wiring = session
+    counter, wiring = live_counter.counter, live_counter.wiring
     central = wiring.central
     assert wiring.engine is not None and central is not None
     _everything_at_debug(caplog)
@@ -106,26 +74,13 @@ def test_no_aadhaar_mobile_or_token_in_any_log_record(
             account_no=ACCOUNT,
         ),
     )
-    register_scheme(
-        counter,
-        SchemeRequest(
-            discom="MVVNL",
-            account_no=ACCOUNT,
-            option="lump_sum",
-            id_proof_type="aadhaar",
-            id_proof_number=AADHAAR,
-            mobile=SCHEME_MOBILE,
-            operator_id=OPERATOR,
-        ),
-        cash(1, tendered=5_000_00, account_no="0000000000", operator_id="ignored"),
-    )
+    register_with_aadhaar(counter, SCHEME_MOBILE)
     spool = open_spool(counter)
     try:
         spool.print_pending()
     finally:
         spool.printer.close()
-    report = wiring.engine.sync_once(force=True)
-    assert report.error is None
+    live_counter.sync()
     assert (
         counter.conn.execute("SELECT count(*) FROM outbox WHERE status = 'synced'").fetchone()[0]
         >= 3

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,31 +20,26 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.services.audit_chain import verify_audit_chain
 from kiosk.services.bill_estimate import print_bill_estimate
 from kiosk.services.complaints import ComplaintRequest, log_complaint
-from kiosk.services.connections import ConnectionApplication, request_connection
+from kiosk.services.connections import request_connection
 from kiosk.services.counter import Counter
 from kiosk.services.errors import ServiceError
 from kiosk.services.payments import record_payment
 from kiosk.services.printing import open_spool, reprint
 from kiosk.services.purge import REMOVED, purge_personal_data
 from kiosk.services.readings import record_reading
-from kiosk.services.runtime import Wiring, open_counter, wire_sync
-from kiosk.services.scheme import SchemeRequest, register_scheme
-from tests.services.factories import ACCOUNT, make_snapshot
+from kiosk.services.runtime import open_counter
+from tests.security.conftest import LiveCounter, register_with_aadhaar
+from tests.services.factories import ACCOUNT
 from tests.services.support import (
-    AADHAAR,
     OPERATOR,
     START,
     SUPERVISOR,
-    CountingEntropy,
     FixedClock,
     add_staff,
-    cache,
-    cash,
     db_state,
     upi,
 )
-from tests.support.live_central import LiveCentral
-from tests.sync.conftest import settings_for
+from tests.services.test_connections import application
 
 OLD_MOBILE = "9123456780"
 RECENT_MOBILE = "9234567801"
@@ -55,69 +49,46 @@ PURGE_AT = START + timedelta(days=300)
 
 
 @pytest.fixture
-def synced(tmp_path: Path, live_central: LiveCentral) -> Iterator[tuple[Counter, FixedClock, dict]]:
+def synced(live_counter: LiveCounter) -> tuple[Counter, FixedClock, dict]:
     """Old records (10 Jan 2026) and recent ones (250 days later), all synced; then an old
     record whose event never left the counter. The clock ends 300 days after the first."""
-    settings = settings_for(tmp_path, live_central.url, live_central.token, live_central.counter_id)
-    clock = FixedClock(START)
-    counter = open_counter(settings, clock=clock, entropy=CountingEntropy())
-    add_staff(counter, OPERATOR, "operator")
-    add_staff(counter, SUPERVISOR, "supervisor")
-    cache(counter, make_snapshot(ACCOUNT))
-    wiring: Wiring = wire_sync(counter)
+    counter, clock = live_counter.counter, live_counter.clock
     made: dict[str, Any] = {}
-    try:
-        made["payment"] = record_payment(counter, upi(500_00), confirm_second=True).receipt_no
-        made["complaint"] = log_complaint(counter, _complaint(OLD_MOBILE)).local_no
-        made["scheme"] = register_scheme(
-            counter,
-            SchemeRequest(
-                discom="MVVNL",
-                account_no=ACCOUNT,
-                option="lump_sum",
-                id_proof_type="aadhaar",
-                id_proof_number=AADHAAR,
-                mobile=OLD_MOBILE,
-                operator_id=OPERATOR,
-            ),
-            cash(1, tendered=5_000_00, account_no="0000000000", operator_id="ignored"),
-        ).local_no
-        made["connection"] = request_connection(counter, _application(OLD_MOBILE)).local_no
-        made["reading"] = record_reading(
-            counter,
-            discom="MVVNL",
-            account_no=ACCOUNT,
-            reading_kwh=4321,
-            read_on=START.date(),
-            operator_id=OPERATOR,
-        ).local_no
-        print_bill_estimate(
-            counter,
-            OPERATOR,
-            "lmv1-rural",
-            "2",
-            "180",
-            "2025-12",
-            discom="MVVNL",
-            account_no=ACCOUNT,
-            consumer_name="Ram Kumar",
-        )
-        clock.set(START + timedelta(days=250))
-        made["recent_complaint"] = log_complaint(counter, _complaint(RECENT_MOBILE)).local_no
-        made["recent_connection"] = request_connection(
-            counter,
-            _application(RECENT_MOBILE, id_proof_type="voter_id", id_proof_number="ABC1234567"),
-        ).local_no
-        assert wiring.engine is not None
-        assert wiring.engine.sync_once(force=True).error is None
-        assert _count(counter, "SELECT count(*) FROM outbox WHERE status != 'synced'") == 0
-        clock.set(START)
-        made["pending"] = log_complaint(counter, _complaint(PENDING_MOBILE)).local_no
-        clock.set(PURGE_AT)
-        yield counter, clock, made
-    finally:
-        wiring.close()
-        counter.conn.close()
+    made["payment"] = record_payment(counter, upi(500_00), confirm_second=True).receipt_no
+    made["complaint"] = log_complaint(counter, _complaint(OLD_MOBILE)).local_no
+    made["scheme"] = register_with_aadhaar(counter, OLD_MOBILE)
+    made["connection"] = request_connection(counter, application(mobile=OLD_MOBILE)).local_no
+    made["reading"] = record_reading(
+        counter,
+        discom="MVVNL",
+        account_no=ACCOUNT,
+        reading_kwh=4321,
+        read_on=START.date(),
+        operator_id=OPERATOR,
+    ).local_no
+    print_bill_estimate(
+        counter,
+        OPERATOR,
+        "lmv1-rural",
+        "2",
+        "180",
+        "2025-12",
+        discom="MVVNL",
+        account_no=ACCOUNT,
+        consumer_name="Ram Kumar",
+    )
+    clock.set(START + timedelta(days=250))
+    made["recent_complaint"] = log_complaint(counter, _complaint(RECENT_MOBILE)).local_no
+    made["recent_connection"] = request_connection(
+        counter,
+        application(mobile=RECENT_MOBILE, id_proof_type="voter_id", id_proof_number="ABC1234567"),
+    ).local_no
+    live_counter.sync()
+    assert _count(counter, "SELECT count(*) FROM outbox WHERE status != 'synced'") == 0
+    clock.set(START)
+    made["pending"] = log_complaint(counter, _complaint(PENDING_MOBILE)).local_no
+    clock.set(PURGE_AT)
+    return counter, clock, made
 
 
 def _complaint(mobile: str) -> ComplaintRequest:
@@ -130,21 +101,6 @@ def _complaint(mobile: str) -> ComplaintRequest:
         account_no=ACCOUNT,
         location="Near the temple",
     )
-
-
-def _application(mobile: str, **changes: str) -> ConnectionApplication:
-    data = {
-        "applicant_name": "Sita Devi",
-        "mobile": mobile,
-        "address": "House 12, Gram Rampur Kalan, Hardoi",
-        "pincode": "241001",
-        "category": "LMV1-Rural",
-        "load_kw": "1",
-        "id_proof_type": "aadhaar",
-        "id_proof_number": AADHAAR,
-        "operator_id": OPERATOR,
-    }
-    return ConnectionApplication(**(data | changes))  # type: ignore[arg-type]
 
 
 def _count(counter: Counter, sql: str, *args: Any) -> int:
