@@ -19,7 +19,7 @@ from kiosk.config import load_settings
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.audit_chain import verify_audit_chain
 from kiosk.services.bill_estimate import print_bill_estimate
-from kiosk.services.complaints import ComplaintRequest, log_complaint
+from kiosk.services.complaints import ComplaintRequest, complaint_status, log_complaint
 from kiosk.services.connections import request_connection
 from kiosk.services.counter import Counter
 from kiosk.services.errors import ServiceError
@@ -28,6 +28,7 @@ from kiosk.services.printing import open_spool, reprint
 from kiosk.services.purge import REMOVED, purge_personal_data
 from kiosk.services.readings import record_reading
 from kiosk.services.runtime import open_counter
+from kiosk.services.scheme import registration_status
 from tests.security.conftest import LiveCounter, register_with_aadhaar
 from tests.services.factories import ACCOUNT
 from tests.services.support import (
@@ -239,6 +240,10 @@ def test_a_reprint_after_the_purge_prints_the_money_and_says_what_is_gone(
         ).fetchone()[0]
     )
     assert (receipt["receipt_no"], receipt["amount_paise"]) == (made["payment"], 500_00)
+    # The status views of a purged complaint and registration still answer (offline).
+    assert complaint_status(counter, made["complaint"]).local_no == made["complaint"]
+    status = registration_status(counter, made["scheme"])
+    assert (status.local_no, status.id_proof_ref) == (made["scheme"], "XXXX XXXX 9056")
     # The spool renders the purged slips as it would any other.
     spool = open_spool(counter)
     try:
