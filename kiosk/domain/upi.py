@@ -82,6 +82,8 @@ def build_upi_link(
 
 def parse_upi_link(link: str) -> UpiPayment:
     """Read a ``upi://pay`` link back (to check what a QR code says)."""
+    if not isinstance(link, str):  # urlsplit takes None and bytes without complaint
+        raise InvalidInput("UPI link", "is not a link")
     try:
         parts = urlsplit(link)
     except (ValueError, TypeError, AttributeError):

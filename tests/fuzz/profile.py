@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from hypothesis import HealthCheck, settings
+
 ENV = "KIOSK_FUZZ_EXAMPLES"
 
 
@@ -20,3 +22,13 @@ def examples(default: int) -> int:
     if value < 1:
         raise ValueError(f"{ENV} must be 1 or more, got {value}")
     return value
+
+
+def fuzz_settings(default: int) -> settings:
+    """Hypothesis settings for a fuzz test: ``examples(default)``, no deadline (a fresh
+    counter database per example is slow on a loaded CI machine, not a bug)."""
+    return settings(
+        max_examples=examples(default),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
