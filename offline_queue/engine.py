@@ -55,8 +55,8 @@ PULL_LIMIT = 2500
 MAX_REPLY_BYTES = 64 * 1024 * 1024  # per cycle: a huge first download goes on in the next cycle
 # httpx's read timeout is per read, so a peer sending a byte a second never trips it. Once
 # the read timeout has passed, a reply averaging under this rate is given up as timed out
-# (a real page arrives far faster, even over a slow mobile link).
-MIN_REPLY_BYTES_PER_S = 4096
+# (8 kbit/s: a real page arrives faster even over a poor 2G link).
+MIN_REPLY_BYTES_PER_S = 1024
 
 # The records of one changes page: dicts, or instances of the engine's ``record_model``.
 ApplyChanges = Callable[[sqlite3.Connection, list[Any]], None]

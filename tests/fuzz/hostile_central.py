@@ -104,6 +104,22 @@ def _drip(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.4)
 
 
+def _slow_but_steady(handler: BaseHTTPRequestHandler) -> None:
+    """Not hostile: a real, empty changes page over a poor link (2 kB every 0.1 s for 1 s)."""
+    page = json.dumps(
+        {"server_time": _NOW, "records": [], "next_cursor": "c-42", "has_more": False}
+    ).encode()
+    body = b" " * 20_000 + page
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for start in range(0, len(body), 2000):
+        handler.wfile.write(body[start : start + 2000])
+        handler.wfile.flush()
+        time.sleep(0.1)
+
+
 def _invalid_json(handler: BaseHTTPRequestHandler) -> None:
     _send(handler, 200, b'{"server_time": "2026-01-15T06:30:00+00:00", "results": [')
 
@@ -135,6 +151,7 @@ REPLIES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
     "missing fields": _missing_fields,
     "huge": _huge,
     "drip": _drip,
+    "slow but steady": _slow_but_steady,
     "invalid json": _invalid_json,
     "html": _html,
     "wrong content type": _wrong_content_type,
