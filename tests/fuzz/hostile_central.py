@@ -64,9 +64,8 @@ def _wrong_types(handler: BaseHTTPRequestHandler) -> None:
 
 def _wrong_result_types(handler: BaseHTTPRequestHandler) -> None:
     """A batch reply whose results name the sent events but with badly typed fields."""
-    length = int(handler.headers.get("Content-Length") or 0)
     try:
-        events = json.loads(handler.rfile.read(length))["events"]
+        events = json.loads(getattr(handler, "body", b""))["events"]
     except (ValueError, KeyError, TypeError):
         events = []
     results = [
@@ -105,11 +104,11 @@ def _drip(handler: BaseHTTPRequestHandler) -> None:
 
 
 def _slow_but_steady(handler: BaseHTTPRequestHandler) -> None:
-    """Not hostile: a real, empty changes page over a poor link (2 kB every 0.1 s for 1 s)."""
+    """Not hostile: a real, empty changes page over a poor link (2 kB every 0.1 s, 1.6 s)."""
     page = json.dumps(
         {"server_time": _NOW, "records": [], "next_cursor": "c-42", "has_more": False}
     ).encode()
-    body = b" " * 20_000 + page
+    body = b" " * 30_000 + page
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(body)))
@@ -173,6 +172,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         assert isinstance(self.server, _Server)
         self.server.requests.append((self.command, self.path, self.headers.get("Host", "")))
+        # Read the request first: closing on an unread body resets the connection, and the
+        # test would see a reset instead of the reply it set up.
+        self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         # A broken pipe: the kiosk gave up on the reply, as it should.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             REPLIES[self.server.reply](self)
