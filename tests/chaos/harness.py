@@ -1,10 +1,14 @@
 """Running the killable counter (tests/sync/killable_counter.py) round after round, SIGKILLed.
 
-A round starts the counter process, lets it commit a random number of payments, waits a
+A round starts a counter process, lets it commit a random number of payments, waits a
 random few milliseconds more (so the kill lands mid-payment, mid-sync or mid-print) and
-SIGKILLs it. Every random choice comes from one seed: ``KIOSK_CHAOS_SEED`` replays a
-failing run (the seed is in every failure message). The child's own timing is not
-replayable, so a replay repeats the faults and the kill points, not every interleaving.
+SIGKILLs it; the next round starts a new process on the same database. The processes are
+forked by the killable counter's fork server, which loaded the code once: a restart costs
+milliseconds, not the second of a cold start, so CI can afford many rounds.
+
+Every random choice comes from one seed: ``KIOSK_CHAOS_SEED`` replays a failing run (the
+seed is in every failure message). The processes' own timing is not replayable, so a
+replay repeats the faults and the kill points, not every interleaving.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter as Tally
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,7 @@ READ_TIMEOUT_S = 30.0  # a child that reports nothing for this long is stuck: fa
 
 
 def env_int(name: str, default: int) -> int:
+    """A whole-number knob from the environment (CI runs the defaults)."""
     return int(os.environ.get(name) or default)
 
 
@@ -68,7 +72,6 @@ class Run:
     seed: int
     reported: dict[int, tuple[str, int]] = field(default_factory=dict)  # index: receipt, paise
     kills: int = 0
-    errors: list[str] = field(default_factory=list)  # stderr of children that died by themselves
 
     def why(self, message: str) -> str:
         return f"{message} (replay with KIOSK_CHAOS_SEED={self.seed})"
@@ -82,101 +85,91 @@ def run_rounds(
     rounds: int,
     payments: int,
     extra_args: tuple[str, ...] = (),
-    between: Callable[[int], None] | None = None,
 ) -> None:
     """Start, let pay, SIGKILL; ``rounds`` times at least and until ``payments`` were reported.
 
-    ``between`` (a callable taking the round number) runs while the child is paying, e.g.
-    to switch the printer off and on.
+    Payments are reported on stdout as they commit; a counter that stops reporting for
+    ``READ_TIMEOUT_S`` or ends by itself fails the test with its stderr.
     """
     per_round = max(1, payments // rounds)
-    batch = per_round * 3  # each child's accounts are its own: no "already paid today"
+    batch = per_round * 20  # accounts of its own (no "already paid today"); never runs out
+    err_path = config.parent / "counters.err"
+    with err_path.open("w") as err:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tests.sync.killable_counter", "--fork-server"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+    assert server.stdin is not None
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=_pump, args=(server, lines), daemon=True)
+    reader.start()
 
-    def spawn(round_no: int) -> tuple[subprocess.Popen[str], Path]:
-        err_path = config.parent / f"round-{round_no}.err"
-        module = "tests.sync.killable_counter"
-        args = [str(config), str(round_no * batch), str(batch), *extra_args]
-        with err_path.open("w") as err:
-            child = subprocess.Popen(
-                [sys.executable, "-m", module, *args],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=err,
-                text=True,
-                env=os.environ | {"KIOSK_COUNTER_WAIT": "1"},
+    def next_line(round_no: int) -> str:
+        try:
+            line = lines.get(timeout=READ_TIMEOUT_S)
+        except queue.Empty:
+            raise AssertionError(run.why(f"round {round_no}: the counter is stuck")) from None
+        if line == "" or line.startswith("exit "):  # only a crash ends a counter by itself
+            raise AssertionError(
+                run.why(
+                    f"round {round_no}: the counter died ({line or 'no output'}):\n"
+                    + err_path.read_text()[-3000:]
+                )
             )
-        return child, err_path
+        return line
 
     round_no = 0
-    waiting = spawn(0)
     try:
         while round_no < rounds or len(run.reported) < payments:
-            child, err_path = waiting
-            assert child.stdin is not None
-            child.stdin.write("go\n")  # the last counter is dead: this one opens the database
-            child.stdin.flush()
-            waiting = spawn(round_no + 1)  # loads its code while this one pays
-            _one_round(child, err_path, run, rng, round_no, per_round, between)
-            round_no += 1
-    finally:
-        _kill(waiting[0])
-
-
-def _one_round(
-    child: subprocess.Popen[str],
-    err_path: Path,
-    run: Run,
-    rng: random.Random,
-    round_no: int,
-    per_round: int,
-    between: Callable[[int], None] | None,
-) -> None:
-    target = rng.randint(max(1, per_round // 2), per_round * 3 // 2 + 1)
-    linger = rng.uniform(0.0, 0.04)
-    lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=_pump, args=(child, lines), daemon=True)
-    reader.start()
-    try:
-        seen = 0
-        while seen < target:
+            args = [str(config), str(round_no * batch), str(batch), *extra_args]
+            server.stdin.write(" ".join(args) + "\n")
+            server.stdin.flush()
+            while not (line := next_line(round_no)).startswith("pid "):
+                _record(run, line)  # the last counter's final lines, before it died
+            pid = int(line.split()[1])
+            target = rng.randint(max(1, per_round // 2), per_round * 3 // 2 + 1)
+            linger = rng.uniform(0.0, 0.04)
             try:
-                line = lines.get(timeout=READ_TIMEOUT_S)
-            except queue.Empty:
-                raise AssertionError(run.why(f"round {round_no}: the counter is stuck")) from None
-            if line == "":  # the child ended by itself: only a crash does that
-                run.errors.append(err_path.read_text())
-                raise AssertionError(
-                    run.why(f"round {round_no}: the counter died:\n{run.errors[-1][-2000:]}")
-                )
-            if line.startswith("paid "):
-                _record(run, line)
-                seen += 1
-                if between is not None:
-                    between(round_no)
-        threading.Event().wait(linger)
-    finally:
-        _kill(child)
-        reader.join(timeout=5)
-    for line in _drain(lines):  # printed just before the kill
-        if line.startswith("paid "):
+                seen = 0
+                while seen < target:
+                    if _record(run, next_line(round_no)):
+                        seen += 1
+                threading.Event().wait(linger)
+            finally:
+                _kill(pid)
+            run.kills += 1
+            round_no += 1
+        server.stdin.close()  # the server ends; read what the last counter said
+        reader.join(timeout=10)
+        for line in _drain(lines):
             _record(run, line)
-    run.kills += 1
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            server.kill()
+        server.wait(timeout=10)
 
 
-def _record(run: Run, line: str) -> None:
+def _record(run: Run, line: str) -> bool:
+    if not line.startswith("paid "):
+        return False
+    assert len(line.split()) == 4, repr(line)
     _, index, receipt, paise = line.split()
     run.reported[int(index)] = (receipt, int(paise))
+    return True
 
 
-def _kill(child: subprocess.Popen[str]) -> None:
+def _kill(pid: int) -> None:
+    """SIGKILL a counter and wait until it is gone (the server's kernel reaps it)."""
     with contextlib.suppress(ProcessLookupError):
-        os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=10)
-    for stream in (child.stdin, child.stdout):
-        if stream is not None:
-            with contextlib.suppress(OSError):
-                stream.close()
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(1000):
+            os.kill(pid, 0)
+            threading.Event().wait(0.005)
+        raise AssertionError(f"counter {pid} survived SIGKILL")
 
 
 def _pump(child: subprocess.Popen[str], lines: queue.Queue[str]) -> None:

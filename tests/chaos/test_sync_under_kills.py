@@ -11,7 +11,7 @@ At the end the network heals and one clean ``kiosk sync`` runs. Then every payme
 the central exactly once with the same paise, receipt numbers have no gap per day, the
 queue is empty and no event was dead-lettered (every payment was valid).
 
-Default: 20 rounds, 1,000 payments (about 25 s here). More:
+Default: 20 rounds, 1,000 payments (about 15 s on 2 cores). More:
 ``KIOSK_CHAOS_ROUNDS=200 KIOSK_CHAOS_PAYMENTS=20000 uv run pytest tests/chaos``.
 ``KIOSK_CHAOS_SEED=N`` replays the faults and kill points of a failing run.
 """
