@@ -487,8 +487,9 @@ class SyncEngine:
 
     def _fetch(self, method: str, path: str, **kwargs: Any) -> _Reply:
         """One request, reading at most MAX_REPLY_BYTES of the reply, and not a drip."""
-        started = time.monotonic()
         with self._client.stream(method, path, **kwargs) as response:
+            # From the headers on: a central slow to start answering is the read timeout's.
+            started = time.monotonic()
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():

@@ -119,6 +119,21 @@ def _slow_but_steady(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
+def _busy_then_short(handler: BaseHTTPRequestHandler) -> None:
+    """Not hostile: a busy central, headers after 0.6 s and a short page 0.5 s later."""
+    page = json.dumps(
+        {"server_time": _NOW, "records": [], "next_cursor": "c-43", "has_more": False}
+    ).encode()
+    time.sleep(0.6)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(page)))
+    handler.end_headers()
+    handler.wfile.flush()
+    time.sleep(0.5)
+    handler.wfile.write(page)
+
+
 def _invalid_json(handler: BaseHTTPRequestHandler) -> None:
     _send(handler, 200, b'{"server_time": "2026-01-15T06:30:00+00:00", "results": [')
 
@@ -151,6 +166,7 @@ REPLIES: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {
     "huge": _huge,
     "drip": _drip,
     "slow but steady": _slow_but_steady,
+    "busy then short": _busy_then_short,
     "invalid json": _invalid_json,
     "html": _html,
     "wrong content type": _wrong_content_type,

@@ -19,7 +19,7 @@ from offline_queue.engine import CURSOR_KEY, SyncEngine
 from tests.fuzz.hostile_central import REPLIES, HostileCentral
 from tests.offline_queue.sqlite_helpers import open_db
 
-HOSTILE = sorted(set(REPLIES) - {"slow but steady"})
+HOSTILE = sorted(set(REPLIES) - {"slow but steady", "busy then short"})
 TIMEOUT_S = 1.0
 # Everything must be over within a few timeouts (connect, read, the whole reply).
 BOUND_S = 4 * TIMEOUT_S + 1.0
@@ -209,3 +209,14 @@ def test_a_slow_but_steady_page_is_not_cut_off(central, connect) -> None:
     engine.close()
     assert report.error is None
     assert outbox.get_meta(conn, CURSOR_KEY) == "c-42"
+
+
+def test_a_busy_central_with_a_short_reply_is_not_taken_for_a_drip(central, connect) -> None:
+    """The drip guard counts from the headers: waiting for them is the read timeout's job."""
+    central.reply = "busy then short"
+    conn = connect()
+    engine = _engine(connect, central.url, apply_changes=lambda _c, _records: None)
+    report = engine.sync_once()
+    engine.close()
+    assert report.error is None
+    assert outbox.get_meta(conn, CURSOR_KEY) == "c-43"
