@@ -1,5 +1,6 @@
 """``kiosk export-day`` as a clerk runs it: the day's CSV under the data folder (a new name
-when one exists), ``--out`` and ``--date``, and one-line refusals naming the argument."""
+when one exists), ``--out`` and ``--date``, one-line refusals naming the argument, and the
+role check (a supervisor's command: an operator id is refused with status 2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.config import load_settings
+from kiosk.services.operators import add_operator
+from kiosk.services.runtime import open_counter
 
 PAY = ["pay", "--account", "MVVNL:1234567890", "--amount", "1234.50", "--mode", "cash"]
 
@@ -22,11 +26,17 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         '[counter]\nid = "CSC-LKO-0001"\nname = "Export test"\ndiscoms = ["MVVNL"]\n'
-        '[operator]\ndefault_id = "op1"\n'
+        '[operator]\ndefault_id = "sup1"\n'
         f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
         '[printer]\nkind = "dummy"\n',
         encoding="utf-8",
     )
+    # Exporting the day is a supervisor's (kiosk.services.roles): the clerk here is one.
+    counter = open_counter(load_settings(path))
+    try:
+        add_operator(counter, "sup1", "Supervisor One", "supervisor")
+    finally:
+        counter.conn.close()
     return str(path)
 
 
@@ -86,3 +96,27 @@ def test_a_bad_or_future_date_is_one_line_naming_the_argument(
     assert main(["--config", config, "export-day", "--date", "2999-01-01"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "argument --date: 2999-01-01 is in the future" in err
+
+
+@pytest.mark.parametrize(
+    ("operator", "said"),
+    [
+        ("op1", "op1 is an operator: exporting"),
+        ("nobody", "nobody is not known at this counter: exporting"),
+    ],
+)
+def test_export_day_is_refused_to_an_operator_in_one_line_with_status_2(
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], operator: str, said: str
+) -> None:
+    counter = open_counter(load_settings(Path(config)))
+    try:
+        add_operator(counter, "op1", "Operator One", "operator")
+    finally:
+        counter.conn.close()
+    assert main(["--config", config, "export-day", "--operator", operator]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"kiosk export-day: error: {said} the day's payments is for a supervisor or an admin"
+        " only. Nothing was changed.\n"
+    )
+    assert not (tmp_path / "data" / "exports").exists()

@@ -25,6 +25,7 @@ from kiosk.screens.login import PIN_INPUT
 from kiosk.services import auth, payments
 from kiosk.services.errors import ServiceError
 from kiosk.services.receipts import ReceiptLine
+from kiosk.services.roles import may
 from kiosk.widgets.key_bar import KeyBar
 from kiosk.widgets.message_line import MessageLine, Tone
 from kiosk.widgets.text import TLabel
@@ -35,12 +36,12 @@ log = logging.getLogger(__name__)
 # spares the supervisor a PIN check (and an audit row) that could not lead anywhere.
 MIN_REASON = 5
 MAX_REASON = 200
-SUPERVISOR_ROLES = ("supervisor", "admin")
 
 
 def is_supervisor(operator: Any) -> bool:
-    """True for a signed-in supervisor or admin (who approve with their own PIN)."""
-    return getattr(operator, "role", "") in SUPERVISOR_ROLES
+    """True for one whose role may approve a cancellation (kiosk.services.roles), who
+    approves with their own PIN."""
+    return may(getattr(operator, "role", None), "receipt.cancel")
 
 
 class CancelReceiptScreen(ModalScreen[payments.CancelResult | None]):

@@ -20,10 +20,11 @@ from textual.widgets import DataTable, Static
 
 from kiosk.i18n import catalogue
 from kiosk.screens.base import GLOBAL_KEYS, CounterScreen
-from kiosk.screens.cancel_receipt import is_supervisor
+from kiosk.screens.role_check import signed_in_role
 from kiosk.services import dead_letters
 from kiosk.services.counter import IST
 from kiosk.services.dead_letters import DeadLetterLine
+from kiosk.services.roles import may
 from kiosk.widgets.key_bar import KeyBar
 from kiosk.widgets.text import TLabel, tr
 
@@ -76,7 +77,7 @@ class DeadLettersScreen(CounterScreen):
 
     @property
     def allowed(self) -> bool:
-        return is_supervisor(self.desk.operator)
+        return may(signed_in_role(self), "dead_letter.view")
 
     async def on_mount(self) -> None:
         if not self.allowed:

@@ -19,6 +19,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kiosk.screens.base import CounterScreen
+from kiosk.screens.role_check import refuse_unless
 from kiosk.widgets.text import TLabel
 
 
@@ -28,6 +29,7 @@ class Task:
     label_key: str
     module: str
     screen: str
+    action: str | None = None  # kiosk.services.roles: who may open it (None: everyone)
 
     def open(self) -> Screen[Any]:
         screen_type = getattr(importlib.import_module(self.module), self.screen)
@@ -41,7 +43,13 @@ TASKS: tuple[Task, ...] = (
     Task("4", "menu.bill_calculator", "kiosk.screens.bill_calculator", "BillCalculatorScreen"),
     Task("5", "menu.shift", "kiosk.screens.shift", "ShiftScreen"),
     Task("6", "menu.receipts", "kiosk.screens.receipts", "ReceiptsScreen"),
-    Task("7", "menu.dead_letters", "kiosk.screens.dead_letters", "DeadLettersScreen"),
+    Task(
+        "7",
+        "menu.dead_letters",
+        "kiosk.screens.dead_letters",
+        "DeadLettersScreen",
+        "dead_letter.view",
+    ),
 )
 
 
@@ -92,6 +100,8 @@ class MenuScreen(CounterScreen):
         task = next((t for t in TASKS if t.key == key), None)
         if task is None:
             return
+        if task.action is not None and not refuse_unless(self, task.action):
+            return  # said on the menu's message line; the menu stays
         self.app.switch_screen(task.open())
 
     def action_back(self) -> None:

@@ -31,6 +31,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr, parse_amount
 from kiosk.printer.documents import ShiftReportDoc
 from kiosk.screens.base import GLOBAL_KEYS, CounterScreen
+from kiosk.screens.role_check import refuse_unless
 from kiosk.services import printing
 from kiosk.services.counter import IST
 from kiosk.services.day_export import ExportResult, export_day
@@ -558,6 +559,8 @@ class ShiftScreen(CounterScreen):
 
     async def action_export(self) -> None:
         if self.state == "count" or self._busy:
+            return
+        if not refuse_unless(self, "day.export"):
             return
         outcome = await self.attempt(export_day, self.operator_id)
         if not outcome.ok or outcome.value is None:

@@ -20,9 +20,9 @@ from kiosk.domain.tariff import BillLine, Tariff, parse_month
 from kiosk.printer.documents import BillEstimateDoc, EstimateLine
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
-from kiosk.services.operators import require_operator
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 
 _UNITS = re.compile(r"[0-9]{1,7}", re.ASCII)
 _SLAB = re.compile(r"Energy ([0-9]+)-([0-9]+) units")
@@ -164,7 +164,7 @@ def print_bill_estimate(
     consumer_name: str = "",
 ) -> PrintedEstimate:
     """Work the bill out again from what was typed and queue its slip (audited)."""
-    operator = require_operator(counter, operator_id)
+    operator = require_role(counter, operator_id, "bill.estimate")
     doc = estimate_bill(
         counter,
         category,

@@ -11,10 +11,10 @@ from kiosk.printer.documents import ComplaintDoc
 from kiosk.services.central_client import CentralClient, CentralUnavailable
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NeedsConfirmation, NotFound
-from kiosk.services.operators import require_operator
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
 from kiosk.services.refs import central_ref
+from kiosk.services.roles import require_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class ComplaintStatus:
 def log_complaint(
     counter: Counter, request: ComplaintRequest, *, confirm_disconnection: bool = False
 ) -> ComplaintResult:
-    operator_id = require_operator(counter, request.operator_id)
+    operator_id = require_role(counter, request.operator_id, "complaint.log")
     category = (request.category or "").strip().lower()
     if category not in COMPLAINT_CATEGORIES:
         raise InvalidInput(

@@ -12,9 +12,9 @@ from kiosk.printer.documents import ConnectionDoc
 from kiosk.services.complaints import mask_mobile
 from kiosk.services.counter import Counter
 from kiosk.services.id_proof import id_proof_for_storage
-from kiosk.services.operators import require_operator
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+from kiosk.services.roles import require_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class ConnectionResult:
 
 
 def request_connection(counter: Counter, application: ConnectionApplication) -> ConnectionResult:
-    operator_id = require_operator(counter, application.operator_id)
+    operator_id = require_role(counter, application.operator_id, "connection.apply")
     proof_type, proof_ref = id_proof_for_storage(
         application.id_proof_type, application.id_proof_number
     )

@@ -24,8 +24,8 @@ from typing import Literal
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import to_decimal
 from kiosk.services.counter import IST, Counter
-from kiosk.services.operators import require_operator
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 
 SyncState = Literal["synced", "pending", "refused"]
 EXPORTS_FOLDER = "exports"
@@ -260,7 +260,7 @@ def export_day(
     One audited action: the rows are read and the file written inside the audit row's
     transaction, and a file written for an action that then fails is removed.
     """
-    operator = require_operator(counter, operator_id)
+    operator = require_role(counter, operator_id, "day.export")
     wanted = check_day(counter, day)
     target = Path(out).expanduser() if out is not None else default_export_path(counter, wanted)
     if target.exists():

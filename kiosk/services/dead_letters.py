@@ -12,8 +12,8 @@ from typing import Any
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
-from kiosk.services.operators import require_supervisor
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 from offline_queue import outbox
 
 # The payload fields that carry the counter's number for the record an event reports.
@@ -38,7 +38,7 @@ def list_dead_letters(
     counter: Counter, operator_id: str, *, limit: int = 500
 ) -> list[DeadLetterLine]:
     """The rejected events, oldest first (supervisor or admin only: NotAllowed otherwise)."""
-    require_supervisor(counter, operator_id)
+    require_role(counter, operator_id, "dead_letter.view")
     return [
         DeadLetterLine(
             event_id=dead.event_id,
@@ -57,7 +57,7 @@ def retry_dead_letter(counter: Counter, event_id: str, *, supervisor_id: str) ->
     False when there is no such dead letter (already retried, or never rejected): nothing
     is written then.
     """
-    supervisor = require_supervisor(counter, supervisor_id)
+    supervisor = require_role(counter, supervisor_id, "dead_letter.retry", field="supervisor")
     wanted = (event_id or "").strip()
     if not wanted:
         raise InvalidInput("event", "is required")

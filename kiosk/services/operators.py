@@ -25,9 +25,12 @@ def check_operator_id(operator_id: str, field: str = "operator") -> str:
     return value
 
 
-def require_operator(counter: Counter, operator_id: str) -> str:
-    """A well-formed operator id; one this counter disabled may not act."""
-    value = check_operator_id(operator_id)
+def require_operator(counter: Counter, operator_id: str, field: str = "operator") -> str:
+    """A well-formed operator id; one this counter disabled may not act.
+
+    What the id's role may do is :func:`kiosk.services.roles.require_role`'s question.
+    """
+    value = check_operator_id(operator_id, field)
     row = counter.conn.execute(
         "SELECT active FROM operators WHERE operator_id = ?", (value,)
     ).fetchone()
@@ -36,14 +39,20 @@ def require_operator(counter: Counter, operator_id: str) -> str:
     return value
 
 
-def require_supervisor(counter: Counter, operator_id: str) -> str:
-    value = check_operator_id(operator_id, "supervisor")
+def staff_role(counter: Counter, operator_id: str) -> str | None:
+    """The registered role of an operator id, None when the counter does not know it."""
     row = counter.conn.execute(
-        "SELECT role, active FROM operators WHERE operator_id = ?", (value,)
+        "SELECT role FROM operators WHERE operator_id = ?", (operator_id,)
     ).fetchone()
-    if row is None or not row[1] or row[0] not in ("supervisor", "admin"):
-        raise NotAllowed(f"{value} is not a supervisor at this counter: ask a supervisor")
-    return value
+    return str(row[0]) if row is not None else None
+
+
+def require_supervisor(counter: Counter, operator_id: str) -> str:
+    """An active supervisor or admin (who approves a cancellation): the roles table's
+    ``receipt.cancel`` row."""
+    from kiosk.services.roles import require_role  # roles imports this module
+
+    return require_role(counter, operator_id, "receipt.cancel", field="supervisor")
 
 
 def add_operator(counter: Counter, operator_id: str, name: str, role: str = "operator") -> str:

@@ -27,9 +27,9 @@ from kiosk.printer.documents import CancellationDoc, PaymentDoc
 from kiosk.services.counter import Counter
 from kiosk.services.dues import outstanding_paise
 from kiosk.services.errors import NeedsConfirmation, NotFound
-from kiosk.services.operators import require_operator, require_supervisor
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, operator_action, receipt_number, validated
+from kiosk.services.roles import require_role
 from kiosk.services.shifts import open_shift_id
 from kiosk.store.consumers import get_by_account
 
@@ -110,7 +110,7 @@ def prepare_payment(
     counter: Counter, request: PaymentRequest, *, now: datetime, purpose: Purpose
 ) -> _Prepared:
     """Every check a payment needs, before any write (a refusal changes nothing)."""
-    operator_id = require_operator(counter, request.operator_id)
+    operator_id = require_role(counter, request.operator_id, "payment.record")
     discom, account_no = counter.check_account(request.discom, request.account_no)
     amount = _check_amount(request.amount_paise)
     cached = get_by_account(counter.conn, discom, account_no)
@@ -282,7 +282,7 @@ def cancel_receipt(
     counter: Counter, receipt_no: str, *, reason: str, supervisor_id: str
 ) -> CancelResult:
     """A supervisor cancels a wrong receipt, with a reason; the cancellation is an event."""
-    supervisor = require_supervisor(counter, supervisor_id)
+    supervisor = require_role(counter, supervisor_id, "receipt.cancel", field="supervisor")
     receipt_no = (receipt_no or "").strip()
     reason = " ".join((reason or "").split())
     if len(reason) < 5:

@@ -20,8 +20,8 @@ from kiosk.printer.spool import Spool, add_job, add_reprint, find_original
 from kiosk.printer.templates import SlipContext, printer_test_page
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
-from kiosk.services.operators import require_operator
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 
 
 def slip_context(settings: KioskSettings, *, hindi: bool | None = None) -> SlipContext:
@@ -65,7 +65,7 @@ def queue_slip(counter: Counter, doc: Document, *, now: datetime) -> int:
 
 def reprint(counter: Counter, ref: str, operator_id: str) -> int:
     """Queue a DUPLICATE of a receipt or acknowledgement; the reprint is audited."""
-    operator = require_operator(counter, operator_id)
+    operator = require_role(counter, operator_id, "receipt.reprint")
     wanted = (ref or "").strip()
     if not wanted:
         raise InvalidInput("receipt number", "is required")

@@ -11,9 +11,9 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.domain.models import MeterReading
 from kiosk.printer.documents import ReadingDoc
 from kiosk.services.counter import Counter
-from kiosk.services.operators import require_operator
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
+from kiosk.services.roles import require_role
 from kiosk.store.consumers import get_by_account
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -68,7 +68,7 @@ def record_reading(
     photo: Path | None = None,
     meter_change: bool = False,
 ) -> ReadingResult:
-    operator_id = require_operator(counter, operator_id)
+    operator_id = require_role(counter, operator_id, "reading.record")
     discom, account_no = counter.check_account(discom, account_no)
     if not isinstance(reading_kwh, int) or isinstance(reading_kwh, bool) or reading_kwh < 0:
         raise InvalidInput("reading", "must be a whole number of kWh, 0 or more")

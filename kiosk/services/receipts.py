@@ -15,7 +15,7 @@ from typing import Any, Literal
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
-from kiosk.services.operators import require_operator
+from kiosk.services.roles import require_role
 
 ReceiptStatus = Literal["valid", "cancelled"]
 PrintState = Literal["printed", "pending", "failed"]
@@ -104,7 +104,7 @@ def shift_receipts(
     ``query`` keeps the receipts whose number, account number, consumer name or reference
     contains it (ignoring case). No open shift (no payment yet) gives an empty list.
     """
-    require_operator(counter, operator_id)
+    require_role(counter, operator_id, "receipt.list")
     limit = _check_limit(limit)
     params: dict[str, Any] = {"query": (query or "").strip(), "limit": limit}
     if day is None:

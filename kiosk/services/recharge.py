@@ -20,10 +20,10 @@ from kiosk.services.central_client import CentralClient
 from kiosk.services.counter import Counter
 from kiosk.services.errors import NotFound
 from kiosk.services.lookup import Lookup, find_account
-from kiosk.services.operators import require_operator
 from kiosk.services.payments import PaymentRequest, PaymentResult, prepare_payment, write_payment
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, operator_action, validated
+from kiosk.services.roles import require_role
 from kiosk.store.consumers import get_by_account
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def check_recharge(counter: Counter, payment: PaymentRequest, *, meter_no: str =
 def _checked(
     counter: Counter, payment: PaymentRequest, meter_no: str, now: datetime
 ) -> tuple[PaymentRequest, str, _Prepared]:
-    require_operator(counter, payment.operator_id)
+    require_role(counter, payment.operator_id, "recharge.record")
     discom, account_no = counter.check_account(payment.discom, payment.account_no)
     cached = get_by_account(counter.conn, discom, account_no)
     if cached is not None and cached.snapshot.consumer.meter_type != "prepaid":

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from kiosk.services.central_client import CentralClient, CentralUnavailable
 from kiosk.services.counter import Counter
 from kiosk.services.day_export import DayPayment, check_day, day_payments
-from kiosk.services.operators import require_operator
+from kiosk.services.roles import require_role
 
 Unreachable = Literal["no_central", "offline", "no_answer"]
 # Why one receipt stands differently at the central than here.
@@ -120,7 +120,7 @@ def reconcile_day(
     central: CentralClient | None = None,
 ) -> Reconciliation:
     """Compare ``day`` (today by default) here and at the central; see the module."""
-    require_operator(counter, operator_id)
+    require_role(counter, operator_id, "day.reconcile")
     wanted = check_day(counter, day)
     if central is None:
         return Reconciliation(day=wanted, unreachable="no_central")

@@ -38,11 +38,11 @@ from kiosk.services.counter import Counter
 from kiosk.services.dues import outstanding_paise
 from kiosk.services.errors import NotFound
 from kiosk.services.id_proof import id_proof_for_storage
-from kiosk.services.operators import require_operator
 from kiosk.services.payments import PaymentRequest, PaymentResult, prepare_payment, write_payment
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, emit, local_number, operator_action, validated
 from kiosk.services.refs import central_ref
+from kiosk.services.roles import require_role
 from kiosk.store.consumers import get_by_account
 
 if TYPE_CHECKING:
@@ -455,7 +455,7 @@ def _check(
     *,
     fee_required: bool,
 ) -> _Checked:
-    operator_id = require_operator(counter, request.operator_id)
+    operator_id = require_role(counter, request.operator_id, "scheme.register")
     now = counter.now()
     assessed = _assess(counter, request, now=now)
     quote = assessed.quote

@@ -16,9 +16,9 @@ from kiosk.domain.money import MAX_PAISE, format_inr
 from kiosk.printer.documents import ModeTotal, ShiftReportDoc
 from kiosk.services.counter import IST, Counter
 from kiosk.services.errors import NotFound, ServiceError
-from kiosk.services.operators import require_operator
 from kiosk.services.printing import queue_slip
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 
 _SHIFT_COLUMNS = "id, operator_id, opened_at, closed_at, status"
 ShiftRow = tuple[int, str, str, str | None, str]
@@ -77,7 +77,7 @@ def shift_report(counter: Counter, operator_id: str) -> ShiftReportDoc:
 def open_shift_view(counter: Counter, operator_id: str) -> ShiftView | None:
     """The open shift's X report with its cancelled receipts; None when no shift is open
     (nothing was taken since the last Z)."""
-    operator = require_operator(counter, operator_id)
+    operator = require_role(counter, operator_id, "shift.report")
     row = _open_shift(counter)
     if row is None:
         return None
@@ -121,7 +121,7 @@ def close_shift(
     no shift event. Returns the Z report (``.doc``, as printed) with the receipts
     cancelled in the shift.
     """
-    operator = require_operator(counter, operator_id)
+    operator = require_role(counter, operator_id, "shift.close")
     counted = check_counted_cash(counted_cash_paise)
     if shift_id is not None and (not isinstance(shift_id, int) or isinstance(shift_id, bool)):
         raise InvalidInput("shift", "must be a shift number")

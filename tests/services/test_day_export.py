@@ -19,6 +19,7 @@ from kiosk.services.payments import cancel_receipt, record_payment
 from tests.services.factories import make_snapshot
 from tests.services.support import (
     OPERATOR,
+    SUPERVISOR,
     TODAY,
     FixedClock,
     cache,
@@ -32,6 +33,12 @@ from tests.services.support import (
 
 QUOTED = "0987654321"
 FORMULA = "1122334455"
+
+
+@pytest.fixture(autouse=True)
+def _exporter(supervisor: str) -> str:
+    """Exporting the day is a supervisor's (kiosk.services.roles): SUP1 exports here."""
+    return supervisor
 
 
 def read_back(path: Path) -> list[dict[str, str]]:
@@ -56,7 +63,7 @@ def test_every_payment_of_the_day_is_a_row_with_the_amount_exact_to_the_paisa(
     made.append(record_payment(counter, upi(amounts[1]), confirm_second=True))
     made.append(record_payment(counter, cheque(amounts[2]), confirm_second=True))
     cancel_receipt(counter, made[1].receipt_no, reason="typed wrong", supervisor_id=supervisor)
-    result = export_day(counter, OPERATOR)
+    result = export_day(counter, SUPERVISOR)
     assert result.path == Path(counter.settings.storage.data_dir) / "exports/day-2026-01-10.csv"
     assert (result.rows, result.cancelled) == (3, 1)
     assert result.valid_paise == amounts[0] + amounts[2]
@@ -92,7 +99,7 @@ def test_hindi_names_commas_and_quotes_come_back_exactly(counter: Counter) -> No
     name_hi = 'रमेश "बबलू" शर्मा, पुत्र श्री राम'
     cache(counter, make_snapshot(QUOTED, name=name, name_hi=name_hi))
     record_payment(counter, card(500_00, account_no=QUOTED))
-    result = export_day(counter, OPERATOR)
+    result = export_day(counter, SUPERVISOR)
     raw = result.path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets then read UTF-8
     assert name_hi.encode("utf-8") in raw.replace(b'""', b'"')
@@ -106,17 +113,17 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_with_an_apostrophe
 ) -> None:
     cache(counter, make_snapshot(FORMULA, name='=HYPERLINK("http://x")', name_hi="@राम"))
     record_payment(counter, cash(500_00, account_no=FORMULA))
-    (only,) = read_back(export_day(counter, OPERATOR).path)
+    (only,) = read_back(export_day(counter, SUPERVISOR).path)
     assert only["consumer_name"] == '\'=HYPERLINK("http://x")'
     assert only["consumer_name_hi"] == "'@राम"
 
 
 def test_an_export_never_overwrites_a_file(counter: Counter, consumer: str, tmp_path: Path):
     record_payment(counter, cash(500_00))
-    first = export_day(counter, OPERATOR)
+    first = export_day(counter, SUPERVISOR)
     original = first.path.read_bytes()
     record_payment(counter, cash(250_00), confirm_second=True)
-    second = export_day(counter, OPERATOR)
+    second = export_day(counter, SUPERVISOR)
     assert second.path.name == "day-2026-01-10-2.csv"
     assert first.path.read_bytes() == original
     assert len(read_back(second.path)) == 2
@@ -125,7 +132,7 @@ def test_an_export_never_overwrites_a_file(counter: Counter, consumer: str, tmp_
     chosen.write_text("the office's own notes", encoding="utf-8")
     before = db_state(counter)
     with pytest.raises(InvalidInput) as refused:
-        export_day(counter, OPERATOR, out=chosen)
+        export_day(counter, SUPERVISOR, out=chosen)
     assert refused.value.field == "out" and "already exists" in refused.value.message
     assert chosen.read_text(encoding="utf-8") == "the office's own notes"
     assert db_state(counter) == before
@@ -136,13 +143,13 @@ def test_an_export_to_a_chosen_path_makes_its_folder_and_is_audited(
 ) -> None:
     record_payment(counter, cash(500_00))
     target = tmp_path / "office" / "jan" / "today.csv"
-    result = export_day(counter, OPERATOR, out=target)
+    result = export_day(counter, SUPERVISOR, out=target)
     assert result.path == target and len(read_back(target)) == 1
     audit = counter.conn.execute(
         "SELECT operator_id, ref, detail FROM audit_log WHERE action = 'day.exported'"
     ).fetchall()
     assert [(op, ref, json.loads(detail)) for op, ref, detail in audit] == [
-        (OPERATOR, "2026-01-10", {"path": str(target), "rows": 1})
+        (SUPERVISOR, "2026-01-10", {"path": str(target), "rows": 1})
     ]
 
 
@@ -152,22 +159,23 @@ def test_only_the_day_asked_for_is_exported(
     yesterday = record_payment(counter, cash(500_00))
     clock.advance(days=1)
     today = record_payment(counter, cash(250_00))
-    (row,) = read_back(export_day(counter, OPERATOR).path)
+    (row,) = read_back(export_day(counter, SUPERVISOR).path)
     assert row["receipt_no"] == today.receipt_no
-    (row,) = read_back(export_day(counter, OPERATOR, day=TODAY).path)
+    (row,) = read_back(export_day(counter, SUPERVISOR, day=TODAY).path)
     assert row["receipt_no"] == yesterday.receipt_no
 
 
 def test_a_day_without_payments_gives_the_column_names_only(counter: Counter) -> None:
-    result = export_day(counter, OPERATOR)
+    result = export_day(counter, SUPERVISOR)
     assert result.rows == 0 and read_back(result.path) == []
 
 
 def test_a_future_day_is_refused_and_writes_nothing(counter: Counter) -> None:
     before = db_state(counter)
+    audited = count(counter, "audit_log")  # SUP1's registration
     with pytest.raises(InvalidInput) as refused:
-        export_day(counter, OPERATOR, day=date(2026, 1, 11))
+        export_day(counter, SUPERVISOR, day=date(2026, 1, 11))
     assert refused.value.field == "date" and "in the future" in refused.value.message
     assert db_state(counter) == before
     assert not (Path(counter.settings.storage.data_dir) / "exports").exists()
-    assert count(counter, "audit_log") == 0
+    assert count(counter, "audit_log") == audited

@@ -162,7 +162,7 @@ def test_the_export_after_a_sync_carries_the_centrals_reference(
     synced = pay(counter, cash(500_00))
     sync(wiring)
     waiting = pay(counter, cash(250_00, account_no="2345678901"))
-    path = export_day(counter, OPERATOR).path
+    path = export_day(counter, SUPERVISOR).path  # the day is exported by a supervisor
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = {row["receipt_no"]: row for row in csv.DictReader(handle)}
     assert rows[synced]["sync"] == "synced"

@@ -16,7 +16,7 @@ from kiosk.screens.lookup import LookupScreen
 from kiosk.screens.menu import TASKS, MenuScreen
 from kiosk.screens.receipts import ReceiptsScreen
 from tests.services.factories import ACCOUNT, make_snapshot
-from tests.ui.support import build_app, sign_in
+from tests.ui.support import SUPERVISOR, SUPERVISOR_PIN, build_app, sign_in
 
 SIZE = (100, 30)
 
@@ -56,7 +56,7 @@ async def test_a_digit_opens_its_task_in_place_of_the_menu(app):
 
 async def test_arrows_and_enter_open_the_highlighted_task(app):
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot)
+        await sign_in(pilot, SUPERVISOR, SUPERVISOR_PIN)  # the last task is a supervisor's
         await pilot.press("f7", "end", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DeadLettersScreen)

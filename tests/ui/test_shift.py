@@ -20,7 +20,15 @@ from kiosk.services.payments import PaymentRequest, PaymentResult, record_paymen
 from tests.services.factories import make_snapshot
 from tests.services.support import START, FixedClock, cash, upi
 from tests.support.live_central import LiveCentral
-from tests.ui.support import build_app, message, rows, sign_in, until
+from tests.ui.support import (
+    SUPERVISOR,
+    SUPERVISOR_PIN,
+    build_app,
+    message,
+    rows,
+    sign_in,
+    until,
+)
 
 SIZE = (100, 30)
 OTHER = "2345678901"
@@ -301,6 +309,7 @@ async def test_reconcile_online_shows_the_payment_not_yet_at_the_central(
 async def test_export_writes_the_days_file_and_says_where(app: KioskApp, tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         first = await pay(app, cash(500_00))
+        await sign_in(pilot, SUPERVISOR, SUPERVISOR_PIN)  # exporting the day is a supervisor's
         screen = await open_shift(pilot)
         await pilot.press("e")
         await until(pilot, lambda: "exported to" in message(screen))
