@@ -1,6 +1,6 @@
 """``kiosk purge``: remove the personal data of synced records past the retention period.
 
-A supervisor's command for a scheduled task or the office: what goes and what stays is
+An admin's command for a scheduled task or the office: what goes and what stays is
 described in :mod:`kiosk.services.purge`. Unsynced records are never touched.
 """
 
@@ -44,7 +44,7 @@ def add_commands(
         help="default: storage.retention_days in config (365)",
     )
     purge.add_argument(
-        "--operator", metavar="ID", help="a supervisor (default: operator.default_id)"
+        "--operator", metavar="ID", help="an admin (default: operator.default_id)"
     )
 
 

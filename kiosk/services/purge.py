@@ -36,8 +36,8 @@ from typing import Any
 
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.counter import Counter
-from kiosk.services.operators import require_supervisor
 from kiosk.services.recording import audit, operator_action
+from kiosk.services.roles import require_role
 from kiosk.store.db import utc_text
 
 REMOVED = "(removed after retention)"
@@ -208,9 +208,10 @@ def _scrub_events(counter: Counter, event_ids: list[str]) -> int:
 
 def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str) -> PurgeResult:
     """Remove the personal data of synced records older than ``older_than_days`` (a
-    supervisor's action); amounts, numbers, dates and the audit chain stay."""
+    admin's action, :mod:`kiosk.services.roles`); amounts, numbers, dates and the audit
+    chain stay."""
     days = check_days(older_than_days)
-    operator = require_supervisor(counter, operator_id)
+    operator = require_role(counter, operator_id, "purge")
     now = counter.now()
     cutoff = now - timedelta(days=days)
     with operator_action(counter):

@@ -16,6 +16,7 @@ from kiosk.services.scheme import register_scheme
 from tests.services.conftest import clock, counter, entropy, settings, supervisor, wakes
 from tests.services.factories import ACCOUNT, make_snapshot
 from tests.services.support import (
+    ADMIN,
     OPERATOR,
     START,
     SUPERVISOR,
@@ -56,6 +57,7 @@ def live_counter(tmp_path: Path, live_central: LiveCentral) -> Iterator[LiveCoun
     )
     add_staff(made, OPERATOR, "operator")
     add_staff(made, SUPERVISOR, "supervisor")
+    add_staff(made, ADMIN, "admin")
     cache(made, make_snapshot(ACCOUNT, mobile=CONSUMER_MOBILE))
     wiring = wire_sync(made)
     try:

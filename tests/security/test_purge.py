@@ -32,6 +32,7 @@ from kiosk.services.scheme import registration_status
 from tests.security.conftest import LiveCounter, register_with_aadhaar
 from tests.services.factories import ACCOUNT
 from tests.services.support import (
+    ADMIN,
     OPERATOR,
     START,
     SUPERVISOR,
@@ -130,7 +131,7 @@ def test_old_synced_records_lose_their_personal_data_and_keep_the_rest(
     payments_before = counter.conn.execute("SELECT * FROM payments ORDER BY id").fetchall()
     audit_rows = _count(counter, "SELECT count(*) FROM audit_log")
 
-    result = purge_personal_data(counter, RETENTION, SUPERVISOR)
+    result = purge_personal_data(counter, RETENTION, ADMIN)
 
     assert result.records == {
         "complaints": 1,
@@ -195,7 +196,7 @@ def test_recent_and_unsynced_records_keep_everything(
             ("complaints", "pending"),
         )
     }
-    purge_personal_data(counter, RETENTION, SUPERVISOR)
+    purge_personal_data(counter, RETENTION, ADMIN)
     assert _row(counter, "complaints", made["recent_complaint"])["mobile"] == RECENT_MOBILE
     assert _row(counter, "connection_requests", made["recent_connection"])["id_proof_ref"]
     pending = _row(counter, "complaints", made["pending"])
@@ -207,16 +208,16 @@ def test_recent_and_unsynced_records_keep_everything(
     ):
         assert _everything(counter, table, made[key]) == before[key]
     # Even a retention that covers them all: the pending one is not synced, so it stays.
-    purge_personal_data(counter, 30, SUPERVISOR)
+    purge_personal_data(counter, 30, ADMIN)
     assert _row(counter, "complaints", made["pending"])["mobile"] == PENDING_MOBILE
     assert _row(counter, "complaints", made["recent_complaint"])["mobile"] == ""
 
 
 def test_running_it_again_changes_nothing(synced: tuple[Counter, FixedClock, dict]) -> None:
     counter, _clock, _made = synced
-    assert purge_personal_data(counter, RETENTION, SUPERVISOR).total > 0
+    assert purge_personal_data(counter, RETENTION, ADMIN).total > 0
     before = db_state(counter)
-    again = purge_personal_data(counter, RETENTION, SUPERVISOR)
+    again = purge_personal_data(counter, RETENTION, ADMIN)
     assert again.total == 0
     assert db_state(counter) == before  # not even an audit row
 
@@ -225,7 +226,7 @@ def test_a_reprint_after_the_purge_prints_the_money_and_says_what_is_gone(
     synced: tuple[Counter, FixedClock, dict],
 ) -> None:
     counter, _clock, made = synced
-    purge_personal_data(counter, RETENTION, SUPERVISOR)
+    purge_personal_data(counter, RETENTION, ADMIN)
     for ref in (made["payment"], made["complaint"], made["connection"], made["scheme"]):
         job = reprint(counter, ref, OPERATOR)
         body = json.loads(
@@ -253,16 +254,17 @@ def test_a_reprint_after_the_purge_prints_the_money_and_says_what_is_gone(
     assert report.failed == 0 and report.waiting == 0
 
 
-def test_only_a_supervisor_purges_and_the_period_is_checked(
+def test_only_an_admin_purges_and_the_period_is_checked(
     synced: tuple[Counter, FixedClock, dict],
 ) -> None:
     counter, _clock, _made = synced
     before = db_state(counter)
-    with pytest.raises(ServiceError):
-        purge_personal_data(counter, RETENTION, OPERATOR)
+    for who in (OPERATOR, SUPERVISOR):
+        with pytest.raises(ServiceError, match="for an admin only"):
+            purge_personal_data(counter, RETENTION, who)
     for days in (0, 29, 3651, -1):
         with pytest.raises(InvalidInput, match="30 to 3650"):
-            purge_personal_data(counter, days, SUPERVISOR)
+            purge_personal_data(counter, days, ADMIN)
     assert db_state(counter) == before
 
 
@@ -271,7 +273,7 @@ def test_the_cli_purges_with_the_configured_period_and_refuses_a_bad_one(
 ) -> None:
     counter = open_counter(load_settings(Path(cli_config)))
     try:
-        add_staff(counter, "op1", "supervisor")
+        add_staff(counter, "op1", "admin")
     finally:
         counter.conn.close()
     out = io.StringIO()

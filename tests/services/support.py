@@ -32,6 +32,7 @@ TODAY = date(2026, 1, 10)
 
 OPERATOR = "OP1"
 SUPERVISOR = "SUP1"
+ADMIN = "ADM1"
 # A 12-digit number with a valid Verhoeff check digit, and the same with the last digit off.
 AADHAAR = "874512369056"
 AADHAAR_BAD_CHECK = "874512369057"
