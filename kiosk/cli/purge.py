@@ -43,9 +43,7 @@ def add_commands(
         metavar="DAYS",
         help="default: storage.retention_days in config (365)",
     )
-    purge.add_argument(
-        "--operator", metavar="ID", help="an admin (default: operator.default_id)"
-    )
+    purge.add_argument("--operator", metavar="ID", help="an admin (default: operator.default_id)")
 
 
 def run_purge(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> int:
