@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from kiosk.datafiles import load_discoms
 from kiosk.printer.documents import (
@@ -70,15 +70,17 @@ SCHEME = SchemeDoc(
     account_no="1234567890",
     consumer_name="Ramesh Kumar",
     scheme_name="Bijli Bill Rahat Yojana 2025-26",
-    case_type="regular",
-    option="monthly_750",
+    case_type="normal",
+    option="emi_750",
     principal_paise=2_000_000,
     surcharge_paise=1_000_000,
     waived_paise=1_000_000,
     rebate_paise=200_000,
     registration_fee_paise=200_000,
     payable_paise=1_600_000,
-    plan=InstalmentPlan(monthly_paise=75_000, count=22, last_paise=25_000),
+    plan=InstalmentPlan(
+        monthly_paise=75_000, count=22, last_paise=25_000, first_month=date(2026, 1, 1)
+    ),
     fee_receipt_no="CSC-LKO-0001-20251215-00002",
 )
 

@@ -108,7 +108,8 @@ def test_scheme_acknowledgement_shows_option_payable_and_schedule():
     assert "Rs. 16,000.00" in text
     assert amount_in_words_en(1_600_000).capitalize()[:20] in text
     assert "Instalments" in text and "22" in text
-    assert "Last instalment" in text and "Rs. 250.00" in text
+    assert "First: Jan 2026" in text and "Rs. 750.00" in text  # the plan's first month
+    assert "Last: Oct 2027" in text and "Rs. 250.00" in text  # 22 months on
 
 
 def test_z_report_shows_totals_by_mode_and_the_variance():
