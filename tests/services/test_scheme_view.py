@@ -17,7 +17,6 @@ from kiosk.services.errors import NotFound
 from kiosk.services.payments import PaymentRequest, record_payment
 from kiosk.services.runtime import record_central_numbers
 from kiosk.services.scheme import (
-    SchemeRequest,
     check_registration,
     first_instalment_month,
     register_scheme,
@@ -30,7 +29,6 @@ from kiosk.store.db import transaction
 from offline_queue import outbox
 from tests.services.factories import ACCOUNT, ARREARS, SURCHARGE, make_bill, make_snapshot
 from tests.services.support import (
-    AADHAAR,
     OPERATOR,
     FixedClock,
     cache,
@@ -40,22 +38,10 @@ from tests.services.support import (
     refused_by,
     row,
 )
+from tests.services.test_scheme import FEE
+from tests.services.test_scheme import scheme_request as request
 
 SHIPPED = Path(__file__).resolve().parents[2] / "kiosk" / "data" / "relief_2025_26.toml"
-FEE = 2_000_00
-
-
-def request(**changes: Any) -> SchemeRequest:
-    data: dict[str, Any] = {
-        "discom": "MVVNL",
-        "account_no": ACCOUNT,
-        "option": "lump_sum",
-        "id_proof_type": "aadhaar",
-        "id_proof_number": AADHAAR,
-        "mobile": "9876543210",
-        "operator_id": OPERATOR,
-    }
-    return SchemeRequest(**(data | changes))
 
 
 def fee_cash() -> PaymentRequest:
