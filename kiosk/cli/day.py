@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from kiosk.cli.sign_in import add_sign_in_arguments, command_operator
 from kiosk.config import KioskSettings
 from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr
@@ -41,15 +42,13 @@ def add_commands(
         metavar="FILE.csv",
         help="default: <data dir>/exports/day-YYYY-MM-DD.csv (a new name if it exists)",
     )
-    export.add_argument("--operator", metavar="ID", help="default: operator.default_id in config")
+    add_sign_in_arguments(export, "a supervisor or an admin")
 
 
 def run_export_day(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> int:
-    operator = args.operator or settings.operator.default_id
-    if not operator:
-        raise InvalidInput("--operator", "give --operator or set operator.default_id in the config")
     counter = open_counter(settings)
     try:
+        operator = command_operator(args, settings, counter, "day.export")
         result = export_day(counter, operator, day=args.date, out=args.out)
     except InvalidInput as exc:
         raise InvalidInput(_ARGUMENTS.get(exc.field, exc.field), exc.message) from None

@@ -10,8 +10,8 @@ import argparse
 from collections.abc import Callable
 from typing import TextIO
 
+from kiosk.cli.sign_in import add_sign_in_arguments, command_operator
 from kiosk.config import KioskSettings
-from kiosk.domain.errors import InvalidInput
 from kiosk.services.purge import check_days, purge_personal_data
 from kiosk.services.runtime import open_counter
 
@@ -43,16 +43,14 @@ def add_commands(
         metavar="DAYS",
         help="default: storage.retention_days in config (365)",
     )
-    purge.add_argument("--operator", metavar="ID", help="an admin (default: operator.default_id)")
+    add_sign_in_arguments(purge, "an admin")
 
 
 def run_purge(args: argparse.Namespace, settings: KioskSettings, out: TextIO) -> int:
-    operator = args.operator or settings.operator.default_id
-    if not operator:
-        raise InvalidInput("--operator", "give --operator or set operator.default_id in the config")
     days = args.older_than or settings.storage.retention_days
     counter = open_counter(settings)
     try:
+        operator = command_operator(args, settings, counter, "purge")
         result = purge_personal_data(counter, days, operator)
     finally:
         counter.conn.close()

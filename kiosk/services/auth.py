@@ -46,6 +46,7 @@ __all__ = [
     "login",
     "needs_first_supervisor",
     "set_pin",
+    "sign_in_for_command",
     "validate_pin",
 ]
 
@@ -297,6 +298,16 @@ def check_pin(
     """Like :func:`login`, for unlocking an idle-locked screen; the same failure count.
     Audited ``operator.unlock`` or ``operator.unlock_refused``."""
     return _attempt(counter, operator_id, pin, hasher or DEFAULT_HASHER, "operator.unlock")
+
+
+def sign_in_for_command(
+    counter: Counter, operator_id: str, pin: str, *, hasher: PasswordHasher | None = None
+) -> Operator:
+    """Like :func:`login`, for a supervisor's or admin's command line (``export-day``,
+    ``audit verify``, ``purge``): an id typed on the command line is only a claim until its
+    PIN is checked. The same failure count and lockout as the screen's; audited
+    ``operator.command`` or ``operator.command_refused``."""
+    return _attempt(counter, operator_id, pin, hasher or DEFAULT_HASHER, "operator.command")
 
 
 @lru_cache(maxsize=4)

@@ -31,7 +31,8 @@ purge                      -         -        yes   removing personal data is da
 
 An admin may do everything a supervisor may, and a supervisor everything an operator may
 (``tests/services/test_roles.py`` holds the table to that). ``audit.verify`` and ``purge``
-are here for the commands that do them; the rest are checked by the services named in
+are here for the commands that do them, which check them with the PIN
+(:mod:`kiosk.cli.sign_in`); the rest are checked by the services named in
 :data:`ACTIONS`' comments through :func:`require_role`, before anything is written, so
 the command line and the screens are refused alike. The screens also refuse, in their
 language, a key the signed-in role may not use (:mod:`kiosk.screens.role_check`): F7's

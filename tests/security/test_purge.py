@@ -9,13 +9,10 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.cli import main
-from kiosk.config import load_settings
 from kiosk.domain.errors import InvalidInput
 from kiosk.services.audit_chain import verify_audit_chain
 from kiosk.services.bill_estimate import print_bill_estimate
@@ -27,7 +24,6 @@ from kiosk.services.payments import record_payment
 from kiosk.services.printing import open_spool, reprint
 from kiosk.services.purge import REMOVED, purge_personal_data
 from kiosk.services.readings import record_reading
-from kiosk.services.runtime import open_counter
 from kiosk.services.scheme import registration_status
 from tests.security.conftest import LiveCounter, register_with_aadhaar
 from tests.services.factories import ACCOUNT
@@ -37,11 +33,13 @@ from tests.services.support import (
     START,
     SUPERVISOR,
     FixedClock,
-    add_staff,
     db_state,
     upi,
 )
 from tests.services.test_connections import application
+from tests.support.cli_staff import ADMIN as CLI_ADMIN
+from tests.support.cli_staff import PIN, add_cli_staff, run_as
+from tests.support.cli_staff import SUPERVISOR as CLI_SUPERVISOR
 
 OLD_MOBILE = "9123456780"
 RECENT_MOBILE = "9234567801"
@@ -269,22 +267,40 @@ def test_only_an_admin_purges_and_the_period_is_checked(
 
 
 def test_the_cli_purges_with_the_configured_period_and_refuses_a_bad_one(
-    cli_config: str, capsys: pytest.CaptureFixture[str]
+    cli_config: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    counter = open_counter(load_settings(Path(cli_config)))
-    try:
-        add_staff(counter, "op1", "admin")
-    finally:
-        counter.conn.close()
+    add_cli_staff(cli_config)
     out = io.StringIO()
-    assert main(["--config", cli_config, "purge"], out=out) == 0
+    assert run_as(monkeypatch, cli_config, CLI_ADMIN, "purge", out=out) == 0
     assert out.getvalue().startswith("nothing to purge: ")
     assert "(365 days)" in out.getvalue()
-    assert main(["--config", cli_config, "purge", "--older-than", "30"], out=io.StringIO()) == 0
+    assert run_as(monkeypatch, cli_config, CLI_ADMIN, "purge", "--older-than", "30") == 0
     with pytest.raises(SystemExit) as exit_:
-        main(["--config", cli_config, "purge", "--older-than", "7"], out=io.StringIO())
+        run_as(monkeypatch, cli_config, CLI_ADMIN, "purge", "--older-than", "7")
     assert exit_.value.code == 2
     assert "argument --older-than: must be a whole number of days from 30 to 3650" in (
         capsys.readouterr().err
     )
-    assert main(["--config", cli_config, "purge", "--operator", "nobody"], out=io.StringIO()) == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "pin", "said"),
+    [
+        ("nobody", PIN, "nobody is not known at this counter"),
+        (CLI_SUPERVISOR, PIN, "sup1 is a supervisor"),
+        (CLI_ADMIN, "9999", "operator id or PIN is wrong"),
+    ],
+)
+def test_the_cli_refuses_anyone_but_an_admin_with_their_pin(
+    cli_config: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    who: str,
+    pin: str,
+    said: str,
+) -> None:
+    add_cli_staff(cli_config)
+    out = io.StringIO()
+    assert run_as(monkeypatch, cli_config, who, "purge", pin=pin, out=out) == 2
+    assert out.getvalue() == ""
+    assert capsys.readouterr().err.startswith(f"kiosk purge: error: {said}")
