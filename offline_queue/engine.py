@@ -33,6 +33,7 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from offline_queue import outbox
 from offline_queue.backoff import backoff_delay, parse_retry_after, parse_server_time
+from offline_queue.local_db import Unwritable, rollback, unwritable
 from offline_queue.protocol import (
     MAX_BATCH,
     SERVER_TIME_HEADER,
@@ -77,6 +78,9 @@ class SyncState:
     last_error: str | None = None
     clock_skew_s: float | None = None
     next_retry_at: float | None = None
+    # "disk_full", "read_only" or "disk_error" while the local database refuses writes
+    # (``last_error`` has the sentence); None once a cycle goes through.
+    storage_problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +170,9 @@ class SyncEngine:
             follow_redirects=False,
         )
         self._failures = 0
+        # Events this engine leased but could not settle or give back (the local database
+        # refused the write): given back first thing in the next cycle, not after the lease.
+        self._held: set[str] = set()
         self._state = SyncState()
         self._subscribers: list[Callable[[SyncState], None]] = []
         self._lock = threading.Lock()
@@ -238,15 +245,19 @@ class SyncEngine:
                     self._update(syncing=False)
 
     def _cycle(self, conn: sqlite3.Connection, *, force: bool, pull: bool) -> SyncReport:
-        if force:
-            outbox.make_due(conn)
-        elif self._state.next_retry_at is not None and self._clock() < self._state.next_retry_at:
+        if (
+            not force
+            and self._state.next_retry_at is not None
+            and self._clock() < self._state.next_retry_at
+        ):
             # Backing off (or the central asked us to wait): a new write must not send
             # early, and neither may a pull; only the timer or a forced sync ends the pause.
             pending = outbox.stats(conn, now=self._clock()).pending
             return SyncReport(remaining=pending, error=self._state.last_error or "waiting")
         report = SyncReport()
         try:
+            if force:
+                outbox.make_due(conn)
             report = self._push(conn, report)
             if pull and self._apply_changes is not None:
                 report = replace(report, pulled=self._pull(conn))
@@ -254,6 +265,13 @@ class SyncEngine:
                 self._probe()
         except _Stop as stop:
             report = replace(report, error=str(stop))
+        except sqlite3.OperationalError as exc:
+            reason = unwritable(exc)
+            if reason is None:
+                raise  # a programming error keeps its traceback
+            rollback(conn)
+            self._cannot_write(reason)
+            report = replace(report, error=reason.message)
         remaining = outbox.stats(conn, now=self._clock()).pending
         return replace(report, remaining=remaining)
 
@@ -269,10 +287,18 @@ class SyncEngine:
         """
         limit = self._batch_size
         grow = True
+        if self._held:
+            # The last cycle could not write their results: due again now. The central
+            # committed them, so the resend comes back as duplicates and settles once.
+            held = sorted(self._held)
+            outbox.release(conn, held, error="the local database refused a write", retry_at=0)
+            self._held.difference_update(held)
         while True:
             events = outbox.claim(conn, limit=limit, now=self._clock(), lease_s=self._lease_s)
             if not events:
                 return report
+            ids = [event.event_id for event in events]
+            self._held.update(ids)
             started = time.monotonic()
             # The events go as enqueued (compact JSON): nothing to parse and serialise again.
             body = ",".join(event.body_json for event in events)
@@ -287,6 +313,7 @@ class SyncEngine:
             results = _batch_results(response)
             if results is not None:
                 report = self._settle(conn, events, results, report)
+                self._held.difference_update(ids)
                 self._succeeded()
                 fast = time.monotonic() - started < self._grow_below_s
                 if grow and fast and len(events) == limit:
@@ -305,7 +332,8 @@ class SyncEngine:
             if len(events) > 1:
                 # The central refused the whole request: find the event that causes it
                 # by sending smaller batches, so the others still go through.
-                outbox.release(conn, [e.event_id for e in events], error="split", retry_at=0)
+                outbox.release(conn, ids, error="split", retry_at=0)
+                self._held.difference_update(ids)
                 limit = max(1, len(events) // 2)
                 grow = False
                 continue
@@ -313,6 +341,7 @@ class SyncEngine:
                 events[0].event_id, f"http_{response.status_code}", _problem_detail(response)
             )
             outbox.settle(conn, rejected=[rejected], now=self._clock())
+            self._held.difference_update(ids)
             report = replace(report, sent=report.sent + 1, rejected=report.rejected + 1)
             limit = self._batch_size
 
@@ -346,10 +375,11 @@ class SyncEngine:
                 # The application copies the central's numbers into its own records in
                 # the same transaction that marks the events synced.
                 self._on_synced(conn, synced)
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # All or nothing: a full disk leaves every event pending, resent next time.
+            rollback(conn)
             raise
-        conn.execute("COMMIT")
         left_out = [event for event in events if event.event_id in claimed]
         for event in left_out:  # the reply left it out: send it again after a pause
             delay = backoff_delay(
@@ -407,12 +437,15 @@ class SyncEngine:
         conn.execute("BEGIN IMMEDIATE")
         try:
             self._apply_changes(conn, page.records)
+            # The cursor moves in the page's own transaction: never past what was stored.
             outbox.set_meta(conn, CURSOR_KEY, page.next_cursor)
-        except Exception:
-            conn.execute("ROLLBACK")
+            conn.execute("COMMIT")
+        except Exception as exc:
+            rollback(conn)
+            if unwritable(exc) is not None:
+                raise  # the counter's disk, not the central's data
             log.exception("consumer changes could not be stored")
             self._fail(None, [], "the central sent consumer data that could not be stored", None)
-        conn.execute("COMMIT")
         return len(page.records), page.next_cursor, page.has_more
 
     def _read_changes(self, content: bytes) -> ChangesResponse:
@@ -509,10 +542,9 @@ class SyncEngine:
         message: str,
         response: _Reply | None,
     ) -> NoReturn:
-        self._failures += 1
         now = self._clock()
         delay = backoff_delay(
-            self._failures, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
+            self._failures + 1, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
         )
         if response is not None:
             asked = parse_retry_after(response.headers.get("Retry-After"), now=now)
@@ -520,14 +552,36 @@ class SyncEngine:
                 delay = max(delay, asked)
         retry_at = now + delay
         if conn is not None and events:
-            outbox.release(conn, [e.event_id for e in events], error=message, retry_at=retry_at)
+            # On a full disk this raises: the cycle then reports the disk, which the
+            # operator can fix, and the events are given back next cycle.
+            ids = [e.event_id for e in events]
+            outbox.release(conn, ids, error=message, retry_at=retry_at)
+            self._held.difference_update(ids)
+        self._failures += 1
         self._update(last_error=message, next_retry_at=retry_at)
         log.info("sync paused: %s; next try in %.0f s", message, delay)
         raise _Stop(message)
 
+    def _cannot_write(self, reason: Unwritable) -> None:
+        """The local database refused a write: say so, and wait as after a network failure.
+
+        Whatever was not written is still pending (its transaction rolled back), so the
+        next cycle sends it again and the central answers the resend by ``event_id``.
+        """
+        self._failures += 1
+        delay = backoff_delay(
+            self._failures, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
+        )
+        self._update(
+            last_error=reason.message,
+            storage_problem=reason.kind,
+            next_retry_at=self._clock() + delay,
+        )
+        log.warning("sync paused: %s; next try in %.0f s", reason.message, delay)
+
     def _succeeded(self) -> None:
         self._failures = 0
-        self._update(last_error=None, next_retry_at=None)
+        self._update(last_error=None, next_retry_at=None, storage_problem=None)
 
     # --- background thread -------------------------------------------------------------
 

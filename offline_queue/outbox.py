@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from offline_queue.local_db import rollback
+
 SCHEMA_VERSION = 1
 
 # ``seq`` is the rowid (no AUTOINCREMENT: that would write sqlite_sequence on every
@@ -175,10 +177,11 @@ def _writing(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite may have rolled back already (a full disk): the cause must still surface.
+        rollback(conn)
         raise
-    conn.execute("COMMIT")
 
 
 def settle(
