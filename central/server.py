@@ -30,6 +30,7 @@ from central.auth import CounterAuth
 from central.clock import Clock, utc_now
 
 if TYPE_CHECKING:
+    import httpx
     import uvicorn
 
 LOOPBACK = "127.0.0.1"
@@ -57,13 +58,19 @@ class BackgroundCentral:
         port: int = 0,
         clock: Clock = utc_now,
         start_timeout: float = 10.0,
+        ssl_certfile: Path | None = None,
+        ssl_keyfile: Path | None = None,
     ) -> None:
+        """``ssl_certfile`` (with ``ssl_keyfile``, unless the key is in the same PEM file)
+        serves HTTPS, as a real central does: the tests of the counter's TLS checks."""
         self.db_path = Path(db_path)
         self.tokens: dict[str, CounterAuth] = dict(tokens)
         self.host = host
         self.port = port
         self.clock = clock
         self.start_timeout = start_timeout
+        self.ssl_certfile = ssl_certfile
+        self.ssl_keyfile = ssl_keyfile
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -71,7 +78,8 @@ class BackgroundCentral:
     def url(self) -> str:
         if not self.port:
             raise RuntimeError("the central has not been started yet")
-        return f"http://{self.host}:{self.port}"
+        scheme = "https" if self.ssl_certfile else "http"
+        return f"{scheme}://{self.host}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -127,6 +135,8 @@ class BackgroundCentral:
             lifespan="off",
             access_log=False,
             timeout_graceful_shutdown=2,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(
@@ -157,15 +167,23 @@ class BackgroundCentral:
                     raise CentralStartError(
                         f"the central on {self.url} stopped while starting (see the log)"
                     )
-                try:
-                    if client.get(f"{self.url}/v1/health").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
+                if self._answers(client):
+                    return
                 time.sleep(0.02)
         raise CentralStartError(
             f"the central did not answer on {self.url} within {self.start_timeout:g} s"
         )
+
+    def _answers(self, client: httpx.Client) -> bool:
+        if self.ssl_certfile:
+            # Whom to trust is the client's business: over TLS, uvicorn's own word will do.
+            return self._server is not None and self._server.started
+        import httpx
+
+        try:
+            return client.get(f"{self.url}/v1/health").status_code == 200
+        except httpx.TransportError:
+            return False
 
     def stop(self) -> None:
         """Stop serving: afterwards connections to ``url`` are refused. Safe to repeat."""

@@ -137,6 +137,41 @@ class CentralSettings(Section):
     max_batch_size: Annotated[int, Field(ge=1, le=500)] = 500
     sync_interval_s: Annotated[int, Field(ge=5, le=3600)] = 30
     allow_insecure_http: bool = False
+    # The discom's own CA (a PEM file); None trusts the usual public CAs (certifi's bundle).
+    ca_file: Path | None = None
+
+    @field_validator("ca_file", mode="before")
+    @classmethod
+    def _empty_ca_file_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("ca_file")
+    @classmethod
+    def _ca_file_holds_certificates(cls, value: Path | None) -> Path | None:
+        """Load it now: a wrong path stops the counter at the config check, not at every
+        sync with a certificate error that points nowhere."""
+        if value is None:
+            return None
+        import ssl  # here, not at the top: the login screen loads without ssl
+
+        path = value.expanduser()
+        try:
+            ssl.create_default_context(cafile=str(path))
+        except FileNotFoundError:
+            problem = "does not exist"
+        except IsADirectoryError:
+            problem = "is a folder"
+        except ssl.SSLError:
+            problem = "holds no certificate that can be read"
+        except OSError as exc:
+            problem = f"cannot be read ({exc.strerror or exc})"
+        else:
+            return path
+        raise PydanticCustomError(
+            "ca_file",
+            "must be a PEM file of the central's CA certificates; {value} {problem}",
+            {"value": repr(str(path)), "problem": problem},
+        )
 
     @field_validator("url")
     @classmethod

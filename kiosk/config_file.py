@@ -58,6 +58,7 @@ def find_config(
 
 # Path keys in the file are relative to the file's folder, not to where kiosk started.
 _PATH_KEYS = {
+    "central": ("ca_file",),
     "storage": ("data_dir",),
     "printer": ("file_path",),
     "data": ("tariff_file", "scheme_file", "discoms_file"),

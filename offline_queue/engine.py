@@ -22,6 +22,7 @@ import gc
 import logging
 import random
 import sqlite3
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from offline_queue.protocol import (
     Health,
     Problem,
 )
+from offline_queue.tls import UNTRUSTED_CERTIFICATE, is_untrusted_certificate, require_verification
 
 log = logging.getLogger("offline_queue.sync")
 
@@ -133,9 +135,13 @@ class SyncEngine:
         on_synced: OnSynced | None = None,
         pull_limit: int = PULL_LIMIT,
         transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | None = None,
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        """``verify``: the TLS context that checks the central's certificate (see
+        :func:`offline_queue.tls.client_context`); None is httpx's default trust store.
+        One that does not verify is refused: there is no switch to turn checking off."""
         self._connect = connect
         self._batch_size = batch_size
         self._max_batch_size = max(batch_size, max_batch_size)
@@ -167,6 +173,7 @@ class SyncEngine:
             headers=headers,
             timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
             transport=transport,
+            verify=True if verify is None else require_verification(verify),
             follow_redirects=False,
         )
         self._failures = 0
@@ -663,6 +670,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _transport_message(exc: httpx.HTTPError) -> str:
+    if is_untrusted_certificate(exc):
+        return UNTRUSTED_CERTIFICATE
     if isinstance(exc, httpx.TimeoutException):
         return "the central did not answer in time"
     if isinstance(exc, httpx.ConnectError):

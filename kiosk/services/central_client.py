@@ -9,6 +9,7 @@ failure is one exception the caller falls back on.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from datetime import date
 from typing import Any
@@ -18,6 +19,7 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk.domain.snapshot import ConsumerSnapshot
+from offline_queue.tls import UNTRUSTED_CERTIFICATE, is_untrusted_certificate, require_verification
 
 
 class _NoQueryInLogs(logging.Filter):
@@ -54,7 +56,10 @@ class CentralClient:
         *,
         timeout_s: float = 1.5,
         transport: httpx.BaseTransport | None = None,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
+        """``verify``: the counter's TLS context for the central (the sync engine's too);
+        None is httpx's default trust store. Checking cannot be turned off."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout_s = timeout_s
         self._client = httpx.Client(
@@ -62,6 +67,7 @@ class CentralClient:
             headers=headers,
             timeout=httpx.Timeout(timeout_s),
             transport=transport,
+            verify=True if verify is None else require_verification(verify),
         )
 
     def close(self) -> None:
@@ -84,6 +90,8 @@ class CentralClient:
                     if time.monotonic() > deadline:
                         raise CentralUnavailable("no answer from the central in time")
         except httpx.HTTPError as exc:
+            if is_untrusted_certificate(exc):
+                raise CentralUnavailable(UNTRUSTED_CERTIFICATE) from None
             raise CentralUnavailable(f"no answer from the central ({type(exc).__name__})") from None
         # Decoded already: the headers stay behind, so no Content-Encoding is applied twice.
         return httpx.Response(response.status_code, content=bytes(content))

@@ -98,6 +98,7 @@ def wire_sync(
     from kiosk.domain.snapshot import ConsumerSnapshot
     from kiosk.services.central_client import CentralClient
     from offline_queue.engine import SyncEngine
+    from offline_queue.tls import client_context
 
     settings = counter.settings
     central = settings.central
@@ -105,6 +106,8 @@ def wire_sync(
         return Wiring(engine=None, central=None)
     token = central.resolved_token()
     path = database_path(settings)
+    # One trust for both clients: the discom's own CA when ca_file names it.
+    verify = client_context(central.ca_file)
     engine = SyncEngine(
         connect=lambda: connect(path),
         base_url=central.url,
@@ -120,9 +123,10 @@ def wire_sync(
         record_model=ConsumerSnapshot,
         on_synced=record_central_numbers,
         transport=transport,
+        verify=verify,
         clock=clock,
     )
-    client = CentralClient(central.url, token, transport=transport)
+    client = CentralClient(central.url, token, transport=transport, verify=verify)
     counter.on_committed = engine.wake
     counter.is_online = lambda: engine.state.online is not False
     return Wiring(engine=engine, central=client)

@@ -47,6 +47,7 @@ class LiveCentral(BackgroundCentral):
         port: int = 0,
         clock: Clock = utc_now,
         start_timeout: float = 10.0,
+        ssl_certfile: Path | None = None,
     ) -> None:
         self.counter_id = counter_id
         self.token = token or f"test-{secrets.token_urlsafe(24)}"
@@ -57,6 +58,7 @@ class LiveCentral(BackgroundCentral):
             port=port,
             clock=clock,
             start_timeout=start_timeout,
+            ssl_certfile=ssl_certfile,
         )
         self.seed = seed
         self.random_seed = random_seed
