@@ -25,6 +25,8 @@ _REASONS = (
     ),
     (sqlite3.SQLITE_IOERR, "disk i/o error", "disk_error", "the disk reported an error"),
 )
+# Every ``Unwritable.kind``: a status line needs words for each.
+KINDS = tuple(kind for _, _, kind, _ in _REASONS)
 
 
 @dataclass(frozen=True, slots=True)

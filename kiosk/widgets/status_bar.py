@@ -18,6 +18,12 @@ from kiosk.services.counter import IST
 from kiosk.widgets.text import tr
 
 SKEW_WARNING_S = 120.0
+# The sync engine's ``storage_problem`` (the counter's own database refuses writes).
+STORAGE_PROBLEMS = {
+    "disk_full": "status.storage_disk_full",
+    "read_only": "status.storage_read_only",
+    "disk_error": "status.storage_disk_error",
+}
 
 Translate = Callable[..., str]
 
@@ -35,6 +41,8 @@ class StatusView:
     printer_detail: str = ""
     clock_skew_s: float | None = None
     now: datetime | None = None
+    # SyncState.storage_problem: "disk_full", "read_only" or "disk_error"; None when fine.
+    storage_problem: str | None = None
 
 
 def relative_time(then: datetime | None, now: datetime, t: Translate) -> str:
@@ -65,6 +73,10 @@ def status_segments(view: StatusView, t: Translate) -> list[tuple[str, str]]:
     else:
         parts.append((t("status.offline"), "bold white on red"))
     parts.append((t("status.waiting", n=view.pending), "bold yellow" if view.pending else ""))
+    if view.storage_problem:
+        # Nothing syncs, and no payment can be saved, until someone frees the disk.
+        key = STORAGE_PROBLEMS.get(view.storage_problem, "status.storage_disk_error")
+        parts.append((t(key), "bold white on red"))
     if view.dead_lettered:
         parts.append((t("status.dead", n=view.dead_lettered), "bold white on red"))
     if view.has_central and view.now is not None:
