@@ -25,7 +25,7 @@ How, by real SQLite where it can be made deterministic:
   connection raises SQLite's own full-disk error (SQLITE_FULL, "database or disk is
   full") for every INSERT / UPDATE / DELETE while the fault lasts; all else is SQLite.
 
-Runs in about 3 s.
+Runs in about 4 s.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Fault:
     kind: str  # "disk_full" or "read_only": what the engine must report
     how: str  # "max_page_count", "query_only" or "refuse_writes"
     path: str
+    network_down: bool = False  # the request fails too, after the disk filled
     active: bool = False
     fired: int = 0
     conn: sqlite3.Connection | None = None  # the engine's open connection
@@ -95,6 +96,10 @@ class FaultAfterReply(httpx.HTTPTransport):
         self.fault = fault
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.fault.network_down and request.url.path == self.fault.path:
+            if not self.fault.fired:
+                self.fault.fire()
+            raise httpx.ConnectError("no network", request=request)
         response = super().handle_request(request)
         if request.url.path == self.fault.path and not self.fault.active and not self.fault.fired:
             self.fault.fire()  # the central has committed: its reply is here
@@ -218,6 +223,36 @@ def test_a_batch_the_central_committed_settles_once_when_the_disk_has_room_again
     assert {status for _, status in rows} == {"synced"}
     assert outbox.stats(rig.counter.conn, now=time.time()).pending == 0
     assert rig.central_totals() == rig.local_totals() == (8, 8 * 50_000)
+
+
+def test_events_whose_lease_could_not_be_given_back_go_at_the_next_timed_round(
+    engine_for,
+) -> None:
+    """The network drops and the disk is full: the engine cannot give its lease back.
+
+    The next round after the pause sends them (not only a forced sync, and not only once
+    the two-minute lease runs out).
+    """
+    fault = Fault("disk_full", "refuse_writes", "/v1/events/batch", network_down=True)
+    rig, engine = engine_for(fault)
+    rig.pay(4)
+
+    report = engine.sync_once()
+    assert fault.fired == 1
+    assert_plain(report.error, "the disk is full")  # the one the operator can fix
+    assert engine.state.online is False
+    assert report.remaining == 4
+    assert rig.central_totals() == (0, 0)
+
+    fault.lift()
+    fault.network_down = False
+    retry_at = engine.state.next_retry_at
+    assert retry_at is not None
+    assert _wait_for(lambda: time.time() >= retry_at)
+    done = engine.sync_once()  # a timed round, as the thread runs it
+    assert done.delivered_all, done
+    assert done.accepted == 4
+    assert rig.central_totals() == rig.local_totals() == (4, 4 * 50_000)
 
 
 def test_the_sync_thread_survives_a_full_disk_and_drains_after(engine_for) -> None:
