@@ -620,17 +620,28 @@ class SyncEngine:
             try:
                 self.sync_once()
                 wait = self._seconds_to_next()
-            except Exception:  # never let the thread die: log, back off, try again
-                log.exception("sync cycle failed")
-                self._failures += 1
-                wait = backoff_delay(
-                    self._failures, base_s=self._backoff[0], cap_s=self._backoff[1], rng=self._rng
-                )
-                self._update(
-                    last_error="sync failed unexpectedly; see the log",
-                    next_retry_at=self._clock() + wait,
-                    syncing=False,
-                )
+            except Exception as exc:  # never let the thread die: log, back off, try again
+                # The application's connect may put SQLite's refusal (a read-only mount)
+                # in its own words: the cause still tells the operator what to fix.
+                reason = unwritable(exc) or unwritable(exc.__cause__ or exc.__context__)
+                if reason is not None:
+                    self._update(syncing=False)
+                    self._cannot_write(reason)
+                    wait = max(0.0, (self._state.next_retry_at or 0.0) - self._clock())
+                else:
+                    log.exception("sync cycle failed")
+                    self._failures += 1
+                    wait = backoff_delay(
+                        self._failures,
+                        base_s=self._backoff[0],
+                        cap_s=self._backoff[1],
+                        rng=self._rng,
+                    )
+                    self._update(
+                        last_error="sync failed unexpectedly; see the log",
+                        next_retry_at=self._clock() + wait,
+                        syncing=False,
+                    )
             self._wake.wait(max(wait, 0.05))
             self._wake.clear()
 
