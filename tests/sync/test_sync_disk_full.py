@@ -49,6 +49,7 @@ from kiosk.store.db import connect
 from offline_queue import outbox
 from offline_queue.engine import CURSOR_KEY, SyncEngine
 from tests.sync.conftest import Rig
+from tests.sync.test_delivery import _wait_for
 
 WORDS = {"disk_full": "the disk is full", "read_only": "read-only"}
 PRAGMAS = {
@@ -311,12 +312,3 @@ def test_a_page_of_consumer_changes_is_not_half_stored_and_the_cursor_stays(
     assert done.pulled == total > 0
     assert conn.execute("SELECT count(*) FROM consumers").fetchone()[0] == cached + total
     assert outbox.get_meta(conn, CURSOR_KEY) == page_cursor
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
