@@ -208,6 +208,7 @@ class KioskApp(App[None]):
             dead_lettered=state.dead_lettered,
             last_sync_at=last or self.status.last_sync_at,
             clock_skew_s=state.clock_skew_s,
+            storage_problem=state.storage_problem,
             now=self.station.clock(),
         )
 

@@ -189,6 +189,19 @@ async def test_status_bar_follows_sync_and_printer_messages(tmp_path: Path) -> N
         assert "ONLINE" in bar(app) and "0 waiting" in bar(app)
 
 
+async def test_status_bar_shouts_a_database_the_sync_cannot_write(tmp_path: Path) -> None:
+    app = build_app(tmp_path, central={"url": "http://127.0.0.1:9", "token": "t" * 24})
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        full = SyncState(online=True, pending=2, storage_problem="disk_full", last_error="full")
+        app.post_message(SyncChanged(full))
+        await pilot.pause()
+        assert "DISK FULL" in bar(app) and "2 waiting" in bar(app)
+        app.post_message(SyncChanged(SyncState(online=True, pending=0)))
+        await pilot.pause()
+        assert "DISK FULL" not in bar(app)  # gone once a round writes again
+
+
 async def test_supervisor_signs_in_too(tmp_path: Path) -> None:
     app = build_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
