@@ -185,7 +185,9 @@ class CentralSettings(Section):
                 "must be an http(s) address such as https://host/, got {value}",
                 {"value": repr(value)},
             )
-        return value.rstrip("/")
+        # The scheme in lower case (urlsplit reads "HTTP://" as http), so that no check
+        # below can be passed by writing it in capitals.
+        return (parts.scheme + value[len(parts.scheme) :]).rstrip("/")
 
     @field_validator("token")
     @classmethod
@@ -194,15 +196,15 @@ class CentralSettings(Section):
 
     @model_validator(mode="after")
     def _tls(self) -> CentralSettings:
-        if self.url and self.url.startswith("http://") and not self.allow_insecure_http:
-            host = urlsplit(self.url).hostname or ""
-            if not _is_loopback(host):
-                raise PydanticCustomError(
-                    "insecure_url",
-                    "must use https:// for a central that is not on this machine "
-                    "(or set allow_insecure_http = true)",
-                    {"key": "url"},
-                )
+        parts = urlsplit(self.url or "")
+        insecure = parts.scheme == "http" and not self.allow_insecure_http
+        if insecure and not _is_loopback(parts.hostname or ""):
+            raise PydanticCustomError(
+                "insecure_url",
+                "must use https:// for a central that is not on this machine "
+                "(or set allow_insecure_http = true)",
+                {"key": "url"},
+            )
         return self
 
     def resolved_token(self, environ: Mapping[str, str] | None = None) -> str | None:

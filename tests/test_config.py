@@ -360,6 +360,21 @@ def test_plain_http_to_this_machine_is_allowed(tmp_path: Path, url: str) -> None
     assert load_settings(path).central.url == url
 
 
+@pytest.mark.parametrize(
+    "url", ["HTTP://central.example.org/", "Http://10.0.0.5:8000", "hTTp://[2001:db8::1]/"]
+)
+def test_plain_http_in_capitals_is_refused_too(tmp_path: Path, url: str) -> None:
+    path = write(tmp_path, COUNTER + f'[central]\nurl = "{url}"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert "must use https://" in caught.value.lines[0]
+
+
+def test_a_scheme_in_capitals_is_kept_in_lower_case(tmp_path: Path) -> None:
+    path = write(tmp_path, COUNTER + '[central]\nurl = "HTTPS://Central.example.org/api/"\n')
+    assert load_settings(path).central.url == "https://Central.example.org/api"
+
+
 def test_plain_http_to_another_host_allowed_when_insecure_http_is_set(tmp_path: Path) -> None:
     text = COUNTER + '[central]\nurl = "http://10.0.0.5:8787/"\nallow_insecure_http = true\n'
     path = write(tmp_path, text)
