@@ -44,6 +44,16 @@ if not any(isinstance(f, _NoQueryInLogs) for f in _HTTPX_LOG.filters):
 MAX_REPLY_BYTES = 8 * 1024 * 1024
 
 
+def _segment(value: str) -> str:
+    """One path segment, whatever was typed: ``/``, ``..``, ``?`` and ``#`` cannot reach
+    another of the central's routes or add a query."""
+    return (
+        quote(value, safe="")
+        if value not in (".", "..")
+        else quote(value, safe="").replace(".", "%2E")
+    )
+
+
 class CentralUnavailable(Exception):
     """The central did not answer usefully; use the local data instead."""
 
@@ -113,7 +123,7 @@ class CentralClient:
         return _json(response)
 
     def consumer(self, discom: str, account_no: str) -> ConsumerSnapshot | None:
-        body = self._get(f"/v1/consumers/{discom}/{account_no}")
+        body = self._get(f"/v1/consumers/{_segment(discom)}/{_segment(account_no)}")
         return None if body is None else _snapshot(body)
 
     def consumers_by_mobile(self, mobile: str) -> list[ConsumerSnapshot]:
@@ -123,13 +133,13 @@ class CentralClient:
         return [_snapshot(record) for record in body["records"]]
 
     def complaint(self, number: str) -> dict[str, Any] | None:
-        body = self._get(f"/v1/complaints/{number}")
+        body = self._get(f"/v1/complaints/{_segment(number)}")
         if body is not None and not isinstance(body, dict):
             raise CentralUnavailable("the central's reply could not be read")
         return body
 
     def day_summary(self, counter_id: str, day: date) -> dict[str, Any]:
-        body = self._get(f"/v1/counters/{counter_id}/summary", {"date": day.isoformat()})
+        body = self._get(f"/v1/counters/{_segment(counter_id)}/summary", {"date": day.isoformat()})
         if not isinstance(body, dict):
             raise CentralUnavailable("the central has no summary for that day")
         return body
@@ -156,7 +166,7 @@ class CentralClient:
     def upi_intent(self, reference: str) -> dict[str, Any] | None:
         """``{reference, amount_paise, status, utr, paid_at}``; None when the central does
         not know this counter's request."""
-        body = self._get(f"/v1/upi/intents/{quote(reference, safe='')}")
+        body = self._get(f"/v1/upi/intents/{_segment(reference)}")
         return None if body is None else _intent(body)
 
 
