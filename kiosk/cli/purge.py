@@ -62,6 +62,12 @@ def run_purge(args: argparse.Namespace, settings: KioskSettings, out: TextIO) ->
     out.write(
         f"personal data removed from records {before}: {counts};"
         f" payment slips {result.payment_slips}, other slips {result.slips},"
-        f" sent events {result.events}\n"
+        f" sent events {result.events}; cancellation reasons {result.cancellations},"
+        f" day exports deleted {result.exports}\n"
     )
+    if not result.checkpointed:
+        out.write(
+            "the database was being read: old copies leave its write-ahead log at the next"
+            " checkpoint (run the purge again when the counter is closed)\n"
+        )
     return EXIT_OK

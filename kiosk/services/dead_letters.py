@@ -77,8 +77,9 @@ def retry_dead_letter(counter: Counter, event_id: str, *, supervisor_id: str) ->
             detail={
                 "type": dead.type,
                 "ref": _ref_of(counter, dead.type, dead.event_id, dead.body),
+                # The code, not the central's free text (which may quote personal data):
+                # an audit row is never rewritten (kiosk.services.purge).
                 "code": dead.code,
-                "reason": dead.reason,
             },
         )
     return True

@@ -317,7 +317,9 @@ def cancel_receipt(
             operator_id=supervisor,
             action="receipt.cancelled",
             ref=receipt_no,
-            detail={"reason": reason},
+            # Not the reason: free text may name the consumer, and an audit row is never
+            # rewritten; the reason is in the payment and the event (kiosk.services.purge).
+            detail={"event_id": event_id},
         )
         slip = CancellationDoc(
             receipt_no=receipt_no,

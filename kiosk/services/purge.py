@@ -11,15 +11,38 @@ What is personal, and what goes:
   estimates printed before the cutoff: the slip's names, address, description and masked
   mobile / ID become :data:`REMOVED`, so a reprint still prints (amounts, receipt numbers,
   dates) and says plainly what it no longer shows;
-- the outbox bodies of those records' synced events: the same fields in the payload.
+- the outbox bodies of those records' synced events: the same fields in the payload;
+- a cancellation's reason (free text a supervisor typed, which may name the consumer), once
+  the cancellation is older than the cutoff and its event is synced: the payment's
+  ``cancel_reason``, the cancellation slip's reason and the synced event's reason become
+  :data:`REMOVED` (the payment row keeps its status, amounts, who cancelled and when);
+- the day CSV files the counter wrote under ``<data_dir>/exports/`` (``day-YYYY-MM-DD*.csv``)
+  for days before the cutoff: deleted. They are copies for the office, which keeps its own;
+  the money stays in the database and a day can be exported again. A file exported to
+  another path (``--out``) is not the counter's to find and stays.
+
+The database files keep no copy: the purge runs with ``PRAGMA secure_delete = ON`` (freed
+space is zeroed; only on the purge's connection, for the duration of the purge, so the
+payment path pays nothing) and ends with ``PRAGMA wal_checkpoint(TRUNCATE)``, which moves
+the write-ahead log into the database and empties it (:attr:`PurgeResult.checkpointed` is
+False when another connection was reading at that moment: the old pages then leave the log
+at the next checkpoint).
 
 What stays: amounts, receipt and application numbers, dates, account numbers (a payment's
 account is part of the money record and may not change), UPI / cheque / card references,
-a cancellation's reason, meter readings (a number and a photo digest, no photo), and the
-audit log (its rows hold no names, mobiles or ID numbers; they do hold account numbers and
-free-text reasons, and are never rewritten: that would break the hash chain). The consumer
-cache is the central's current master data, refreshed by every sync: not a record of this
-counter, not purged here.
+meter readings (a number and a photo digest, no photo), and:
+
+- the audit log, never rewritten (that would break the hash chain). Its rows hold no names,
+  mobiles or ID numbers. Rows written before this rule may hold a cancellation's reason or
+  the central's reason for a refused event; since then a cancellation's audit row holds the
+  cancellation event's id (the reason is in the payment and the event, purged as above)
+  and a retried dead letter's row holds the central's code, not its free text;
+- dead letters (events the central refused) and their records: not synced, so the counter
+  holds the only copy, which the supervisor still has to sort out with the office; a record
+  is purged only after its event is synced, also when the retry comes years later;
+- the consumer cache (names, mobiles, addresses): the discom's master data, refreshed from
+  the central by every sync and replaced as the central changes it, not a record of this
+  counter's dealings; the counter needs it to take the next payment.
 
 A record is purged only once its own event is synced (the central has it) and it was
 recorded more than ``older_than_days`` ago. A record whose event is pending, dead or no
@@ -30,12 +53,15 @@ longer in the outbox is never touched. Everything happens in one transaction wit
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import InvalidInput
-from kiosk.services.counter import Counter
+from kiosk.services.counter import IST, Counter
+from kiosk.services.day_export import EXPORTS_FOLDER
 from kiosk.services.recording import audit, operator_action
 from kiosk.services.roles import require_role
 from kiosk.store.db import utc_text
@@ -80,10 +106,20 @@ class PurgeResult:
     payment_slips: int = 0
     slips: int = 0
     events: int = 0
+    cancellations: int = 0  # cancellation reasons removed (payment, slip and event)
+    exports: int = 0  # day CSV files deleted
+    checkpointed: bool = True  # False: a reader kept old pages in the WAL for now
 
     @property
     def total(self) -> int:
-        return sum(self.records.values()) + self.payment_slips + self.slips + self.events
+        return (
+            sum(self.records.values())
+            + self.payment_slips
+            + self.slips
+            + self.events
+            + self.cancellations
+            + self.exports
+        )
 
 
 def check_days(days: object) -> int:
@@ -206,14 +242,97 @@ def _scrub_events(counter: Counter, event_ids: list[str]) -> int:
     return changed
 
 
+def _purge_cancellations(counter: Counter, cutoff: datetime) -> int:
+    """Replace the reason of old, synced cancellations with REMOVED: in the payment, its
+    cancellation slips and the synced event."""
+    conn = counter.conn
+    rows = conn.execute(
+        "SELECT receipt_no, cancel_event_id, cancelled_at FROM payments"
+        " WHERE status = 'cancelled' AND cancel_reason != ?",
+        (REMOVED,),
+    ).fetchall()
+    purged = 0
+    for receipt_no, event_id, cancelled_at in rows:
+        if not _old(cancelled_at, cutoff) or not _synced(counter, event_id):
+            continue
+        conn.execute(
+            "UPDATE payments SET cancel_reason = ? WHERE receipt_no = ?", (REMOVED, receipt_no)
+        )
+        slips = conn.execute(
+            "SELECT id, body FROM print_jobs WHERE kind = 'cancellation' AND ref = ?",
+            (receipt_no,),
+        ).fetchall()
+        for job_id, body in slips:
+            doc = json.loads(bytes(body))
+            if isinstance(doc, dict) and doc.get("reason") not in (None, REMOVED):
+                doc["reason"] = REMOVED
+                conn.execute(
+                    "UPDATE print_jobs SET body = ? WHERE id = ?",
+                    (json.dumps(doc, ensure_ascii=False).encode(), job_id),
+                )
+        (body,) = conn.execute("SELECT body FROM outbox WHERE event_id = ?", (event_id,)).fetchone()
+        event = json.loads(body)
+        payload = event.get("payload") if isinstance(event, dict) else None
+        if isinstance(payload, dict) and "reason" in payload:
+            payload["reason"] = REMOVED
+            conn.execute(
+                "UPDATE outbox SET body = ? WHERE event_id = ?",
+                (
+                    json.dumps(event, separators=(",", ":"), ensure_ascii=False, sort_keys=True),
+                    event_id,
+                ),
+            )
+        purged += 1
+    return purged
+
+
+_EXPORT_NAME = re.compile(r"day-(\d{4}-\d{2}-\d{2})(?:-\d+)?\.csv", re.ASCII)
+
+
+def old_exports(counter: Counter, cutoff: datetime) -> list[Path]:
+    """The counter's own day CSV files (``<data_dir>/exports``) for days before the cutoff."""
+    folder = Path(counter.settings.storage.data_dir) / EXPORTS_FOLDER
+    if not folder.is_dir():
+        return []
+    last_day = cutoff.astimezone(IST).date()
+    found = []
+    for path in sorted(folder.iterdir()):
+        match = _EXPORT_NAME.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        if day < last_day:
+            found.append(path)
+    return found
+
+
 def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str) -> PurgeResult:
     """Remove the personal data of synced records older than ``older_than_days`` (a
     admin's action, :mod:`kiosk.services.roles`); amounts, numbers, dates and the audit
-    chain stay."""
+    chain stay, and no copy stays in the database files (see the module)."""
     days = check_days(older_than_days)
     operator = require_role(counter, operator_id, "purge")
     now = counter.now()
     cutoff = now - timedelta(days=days)
+    conn = counter.conn
+    (secure,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        result = _purge(counter, operator, days, now, cutoff)
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+    if not result.total:
+        return result
+    busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return replace(result, checkpointed=busy == 0)
+
+
+def _purge(
+    counter: Counter, operator: str, days: int, now: datetime, cutoff: datetime
+) -> PurgeResult:
     with operator_action(counter):
         records: dict[str, int] = {}
         refs: list[str] = []
@@ -241,7 +360,12 @@ def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str
             payment_slips=payment_slips,
             slips=_scrub_slips(counter, _jobs_for(counter, refs) + estimates),
             events=_scrub_events(counter, events),
+            cancellations=_purge_cancellations(counter, cutoff),
         )
+        exports = old_exports(counter, cutoff)
+        for path in exports:
+            path.unlink(missing_ok=True)  # past retention either way, if the rest rolls back
+        result = replace(result, exports=len(exports))
         if result.total:
             audit(
                 counter,
@@ -255,6 +379,8 @@ def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str
                     "payment_slips": payment_slips,
                     "slips": result.slips,
                     "events": result.events,
+                    "cancellations": result.cancellations,
+                    "exports": result.exports,
                 },
             )
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,8 @@ def test_a_supervisor_cancels_a_receipt_with_an_event_and_an_audit_row(
     assert event["payload"]["supervisor_id"] == supervisor
     audit = row(counter, "SELECT * FROM audit_log WHERE action = 'receipt.cancelled'")
     assert (audit["ref"], audit["operator_id"]) == (paid.receipt_no, supervisor)
+    # The reason (free text) stays out of the audit row, which is never purged.
+    assert json.loads(audit["detail"]) == {"event_id": result.event_id}
     assert count(counter, "payments") == 1  # cancelled, never deleted
     assert wakes == [counter.now()]
 
