@@ -18,6 +18,7 @@ from kiosk import __version__
 from kiosk.cli import audit as audit_commands
 from kiosk.cli import counter as counter_commands
 from kiosk.cli import day as day_commands
+from kiosk.cli import operators as operators_commands
 from kiosk.cli import printing as printing_commands
 from kiosk.cli import purge as purge_commands
 from kiosk.cli import screen as screen_commands
@@ -120,6 +121,7 @@ def build_parser() -> Parser:
     day_commands.add_commands(commands, _arg_type, _day)
     audit_commands.add_commands(commands)
     purge_commands.add_commands(commands, _arg_type)
+    operators_commands.add_commands(commands)
     return parser
 
 
@@ -297,6 +299,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             prog = "kiosk purge"
             settings = load_settings(find_config(args.config))
             return purge_commands.run_purge(args, settings, out)
+        if args.command == "operators":
+            prog = f"kiosk operators {args.operators_command}"
+            settings = load_settings(find_config(args.config))
+            return operators_commands.run_operators(args, settings, out)
         if args.command == "printer-test":
             prog = "kiosk printer-test"
             return printing_commands.run_printer_test(args, out)

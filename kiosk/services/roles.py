@@ -26,6 +26,10 @@ receipt.cancel             -        yes       yes   "cancelled only by a supervi
 dead_letter.view           -        yes       yes   refused events are sorted out with the office
 dead_letter.retry          -        yes       yes   sending one again is an approval
 audit.verify               -        yes       yes   checking the audit chain
+operator.add               -        yes       yes   a supervisor adds operators; a supervisor or
+                                                    admin only an admin adds, except the
+                                                    counter's first admin (below)
+operator.list              -        yes       yes   who works here, with roles (never PINs)
 purge                      -         -        yes   removing personal data is data management
 =====================  ========  ==========  =====  ============================================
 
@@ -42,6 +46,15 @@ changes their own, a supervisor sets others'.
 
 An operator id that is not registered at the counter acts as an operator, as before this
 table (the command line's ``operator.default_id``); it may do nothing more.
+
+``operator.add`` is the one row the role of the new person refines
+(:func:`kiosk.services.operators.add_staff_member`): a supervisor may add operators, and
+only an admin may add a supervisor or an admin. The first admin has nobody to add them, so
+while the counter has no active admin with a PIN, a supervisor (signed in with their PIN)
+may add one; the audit row says ``first_admin``. From then on only admins add supervisors
+and admins. A counter starts with the first supervisor (``create_first_supervisor``, the
+login screen's first run), who adds the staff and the first admin with ``kiosk operators
+add``.
 """
 
 from __future__ import annotations
@@ -78,6 +91,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "dead_letter.view": _SUPERVISORS,  # dead_letters.list_dead_letters
     "dead_letter.retry": _SUPERVISORS,  # dead_letters.retry_dead_letter
     "audit.verify": _SUPERVISORS,
+    "operator.add": _SUPERVISORS,  # operators.add_staff_member (admins: see the module)
+    "operator.list": _SUPERVISORS,  # operators.list_staff
     "purge": _ADMIN,
 }
 

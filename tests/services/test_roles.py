@@ -56,6 +56,8 @@ def test_the_matrix_follows_counter_practice() -> None:
         "dead_letter.retry",
         "day.export",
         "audit.verify",
+        "operator.add",  # and only an admin adds a supervisor or an admin
+        "operator.list",
     }
     assert {a for a, who in ACTIONS.items() if who == {"admin"}} == {"purge"}
     assert {"payment.record", "shift.close", "shift.report"} <= {
