@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -26,6 +27,7 @@ from kiosk.config_file import Basics
 from kiosk.i18n import Language, Translator
 from kiosk.services.counter import Counter
 from kiosk.services.station import Station
+from kiosk.typeahead import TypeAhead
 from kiosk.widgets.status_bar import StatusView
 
 if TYPE_CHECKING:  # loaded in the background after the login screen shows
@@ -117,6 +119,12 @@ class KioskApp(App[None]):
         )
         self._monotonic = monotonic
         self._last_input = monotonic()
+        self._typeahead = TypeAhead(
+            self._message_pumps,
+            lambda: station.calls_in_flight,
+            self.post_message,
+            time.monotonic,  # real time even when a test freezes the idle clock
+        )
         self._refresh_status = refresh_status
         self.set_reactive(KioskApp.language, language)
         self.set_reactive(
@@ -248,12 +256,42 @@ class KioskApp(App[None]):
         else:
             self.switch_screen(LookupScreen())
 
+    # ----------------------------------------------------------------- crash
+
+    def _fatal_error(self) -> None:
+        """Textual's own, without the local variables: its traceback prints each frame's
+        locals, and at a counter those are names, mobile numbers and account numbers left
+        on the terminal for the next person to read."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     # ----------------------------------------------------------------- idle lock
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = self._monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # Type-ahead (kiosk.typeahead): a key typed while the last one's work goes on
+            # waits for it, then goes to whatever has focus by then.
+            if self._typeahead.hold(event):
+                return
+            await super().on_event(event)
+            self._typeahead.start()
+            return
         await super().on_event(event)
+
+    def _message_pumps(self) -> Iterator[MessagePump]:
+        yield self
+        for screen in self.screen_stack:
+            yield screen
+            yield from screen.walk_children(with_self=False)
 
     def _check_idle(self) -> None:
         if self.operator is None or self.locked:

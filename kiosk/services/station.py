@@ -70,6 +70,7 @@ class Station:
         self._printer = printer
         self._print_retry_s = print_retry_s
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-db")
+        self.calls_in_flight = 0  # calls from the event loop not answered yet
         self._counter: Counter | None = None
         self.wiring: Wiring | None = None
         self.spool_worker: SpoolWorker | None = None
@@ -199,7 +200,11 @@ class Station:
         """Run ``fn(counter, *args, **kwargs)`` on the database thread without blocking."""
         loop = asyncio.get_running_loop()
         self.open_in_background()  # queued first, so the call finds the counter open
-        return await loop.run_in_executor(self._db, partial(self._run, fn, args, kwargs))
+        self.calls_in_flight += 1  # the screen's keys wait for it (kiosk.typeahead)
+        try:
+            return await loop.run_in_executor(self._db, partial(self._run, fn, args, kwargs))
+        finally:
+            self.calls_in_flight -= 1
 
     def _run(self, fn: Callable[..., R], args: tuple[object, ...], kwargs: dict[str, Any]) -> R:
         """On the database thread, after the open queued before it."""

@@ -3,8 +3,11 @@ and a status bar that follows the sync engine and the printer."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from textual.widgets import Input
 
 from kiosk.app import PrinterChanged, SyncChanged
@@ -220,3 +223,23 @@ async def test_a_sync_cycle_with_nothing_to_send_still_counts_as_synced(tmp_path
         app.post_message(SyncChanged(SyncState(online=False, last_error="down")))
         await pilot.pause()
         assert "synced 2 min ago" in bar(app)  # a failure does not erase the last contact
+
+
+async def test_a_crash_leaves_no_personal_data_on_the_terminal(tmp_path: Path) -> None:
+    """Textual's crash report prints every frame's local variables; kiosk's does not."""
+    app = build_app(tmp_path)
+    terminal = io.StringIO()
+    app.error_console = Console(file=terminal, width=120)  # where the report is printed
+
+    def fails_with_a_mobile_in_hand() -> None:
+        mobile = "98765" + "01234"  # joined at run time: not in the source lines shown
+        raise RuntimeError(f"broken for a {len(mobile)}-digit number")
+
+    with pytest.raises(RuntimeError, match="10-digit"):
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in(pilot)
+            app.call_later(fails_with_a_mobile_in_hand)
+            await pilot.pause()
+    report = terminal.getvalue()  # what the terminal shows once the app has gone
+    assert "RuntimeError" in report and "fails_with_a_mobile_in_hand" in report
+    assert "9876501234" not in report
