@@ -323,7 +323,10 @@ def purge_personal_data(counter: Counter, older_than_days: int, operator_id: str
     try:
         result = _purge(counter, operator, days, now, cutoff)
     finally:
-        conn.execute(f"PRAGMA secure_delete = {int(secure)}")
+        if secure == 0:  # back as it was (1 is on already, 2 is FAST)
+            conn.execute("PRAGMA secure_delete = 0")
+        elif secure == 2:
+            conn.execute("PRAGMA secure_delete = 2")
     if not result.total:
         return result
     busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -73,6 +73,8 @@ def test_no_copy_of_purged_data_stays_in_the_database_files(
     result = purge_personal_data(counter, RETENTION, ADMIN)
 
     assert result.checkpointed
+    # Only the purge ran with secure_delete: the connection's payments do not pay for it.
+    assert counter.conn.execute("PRAGMA secure_delete").fetchone() == (0,)
     files = _file_bytes(counter)  # the connection is still open
     assert files, "the database file is where the settings say"
     for gone in (OLD_MOBILE, REASON, "Shanti Verma", "9988776655"):
