@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter as Tally
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,14 +48,20 @@ def write_config(
     central_url: str = "",
     token: str = "",
     printer: str = "",
+    read_timeout_s: float = 15.0,
+    name: str = "kiosk.toml",
 ) -> Path:
-    """A kiosk.toml for the child: its data folder, the central (or none), the printer."""
+    """A kiosk.toml for the child: its data folder, the central (or none), the printer.
+
+    ``name`` lets a second config share the data folder (the chaos counter's short read
+    timeout, the final clean sync's normal one)."""
     central = (
         f'[central]\nurl = "{central_url}"\ntoken = "{token}"\nbatch_size = 3\n'
+        f"read_timeout_s = {read_timeout_s}\n"
         if central_url
         else ""
     )
-    path = tmp_path / "kiosk.toml"
+    path = tmp_path / name
     path.write_text(
         "[counter]\n"
         f'id = "{counter_id}"\nname = "Chaos test"\ndiscoms = ["MVVNL"]\n'
@@ -85,11 +92,14 @@ def run_rounds(
     rounds: int,
     payments: int,
     extra_args: tuple[str, ...] = (),
+    while_running: Callable[[int], None] | None = None,
 ) -> None:
     """Start, let pay, SIGKILL; ``rounds`` times at least and until ``payments`` were reported.
 
     Payments are reported on stdout as they commit; a counter that stops reporting for
     ``READ_TIMEOUT_S`` or ends by itself fails the test with its stderr.
+    ``while_running(round_no)`` runs once a round, just after the counter started (the
+    central changing consumers while the counter syncs).
     """
     per_round = max(1, payments // rounds)
     batch = per_round * 20  # accounts of its own (no "already paid today"); never runs out
@@ -134,6 +144,8 @@ def run_rounds(
             target = rng.randint(max(1, per_round // 2), per_round * 3 // 2 + 1)
             linger = rng.uniform(0.0, 0.04)
             try:
+                if while_running is not None:
+                    while_running(round_no)
                 seen = 0
                 while seen < target:
                     if _record(run, next_line(round_no)):

@@ -1,19 +1,26 @@
 """Power cuts on a bad network: a counter SIGKILLed at random while it pays and syncs.
 
 The counter process (tests/sync/killable_counter.py) records cash payments in a loop and
-forces a sync every third one, through the fault proxy (tests/support/fault_proxy.py) to
-the real central on loopback. The proxy answers each event push with a fault drawn from
-the seed: dropped connections, delays, replies lost after the central committed, 500s,
-503s, 429s with Retry-After, captive-portal pages, truncated bodies. The process is
-SIGKILLed at random moments and started again on the same database.
+forces a sync every third one (push the outbox, then pull the consumer changes), through
+the fault proxy (tests/support/fault_proxy.py) to the real central on loopback. While it
+runs, the central adds and changes consumers every round (tests/support/consumer_changes.py),
+and the proxy serves the changes feed in small pages, so the pull is mid-feed when faults
+and kills land. Event pushes and the changes feed each take faults from a script drawn
+from the seed: requests held until the counter's (short) read timeout, with or without the
+central committing; delays; real TCP resets before and after the central committed;
+connections closed after it committed; 500s, 503s, 429s with Retry-After, captive-portal
+pages, truncated bodies. Every kind comes once in the first requests of each script, so
+every run injects all of them; random draws follow. The process is SIGKILLed at random
+moments and started again on the same database.
 
 At the end the network heals and one clean ``kiosk sync`` runs. Then every payment is at
 the central exactly once with the same paise, receipt numbers have no gap per day, the
-queue is empty and no event was dead-lettered (every payment was valid).
+queue is empty, no event was dead-lettered (every payment was valid), the counter's
+consumer cache equals the central's consumers and its changes cursor is at the feed's end.
 
 Default: 20 rounds, 1,000 payments (about 15 s on 2 cores). More:
 ``KIOSK_CHAOS_ROUNDS=200 KIOSK_CHAOS_PAYMENTS=20000 uv run pytest tests/chaos``.
-``KIOSK_CHAOS_SEED=N`` replays the faults and kill points of a failing run.
+``KIOSK_CHAOS_SEED=N`` replays the faults, the kill points and the central's changes.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ import random
 import sqlite3
 import sys
 from collections import Counter as Tally
+from datetime import timedelta
 
 import pytest
 
 from kiosk.cli import main as kiosk_main
+from offline_queue.engine import CURSOR_KEY
 from tests.chaos.harness import (
     Run,
     chaos_seed,
@@ -36,21 +45,50 @@ from tests.chaos.harness import (
     run_rounds,
     write_config,
 )
+from tests.support.consumer_changes import ConsumerChurn, central_cache, counter_cache
 from tests.support.fault_proxy import FaultProxy
+from tests.support.fixtures import LIVE_CENTRAL_SEED
+from tests.support.live_central import DEMO_NOW
 
+PUSH = "/v1/events"
+PULL = "/v1/consumers/changes"
+READ_TIMEOUT_S = 0.2  # the chaos counter's: a held request costs this much, not 15 s
+HOLDS = ("black_hole", "late_reply")  # each costs the counter a read timeout
 FAULTS = (
-    "",
-    "",
+    *HOLDS,
     "delay:0.05",
-    "lose_reply",
-    "lose_reply",
     "reset",
+    "reset_after_commit",
+    "lose_reply",
     "status:500",
     "status:503",
     "retry_after:1",
     "html:502",
     "truncate",
 )
+# A pull runs only after a push that met no fault: pulls are few, so their script is
+# kinder and its first block has no clean requests between the faults.
+PUSH_CLEAN_SHARE, PULL_CLEAN_SHARE = 0.35, 0.5
+HOLD_SHARE = 0.003  # of each hold kind, after the first block
+PAGE_LIMIT = 7  # consumer changes per page during the rounds
+NEW_PER_ROUND, CHANGED_PER_ROUND = 8, 6
+
+
+def fault_script(rng: random.Random, length: int, *, clean_share: float, spaced: bool) -> list[str]:
+    """Every kind once, shuffled (``spaced``: each followed by a clean request); then draws.
+
+    The first block makes every run inject every kind (the run makes hundreds of pushes
+    and dozens of pulls); the draws after it keep ``clean_share`` of the requests clean,
+    so some syncs complete and pulls happen, and hold few (each costs a read timeout).
+    """
+    first = list(FAULTS)
+    rng.shuffle(first)
+    script = [step for fault in first for step in ((fault, "") if spaced else (fault,))]
+    others = [fault for fault in FAULTS if fault not in HOLDS]
+    other_share = (1 - clean_share - HOLD_SHARE * len(HOLDS)) / len(others)
+    weights = [clean_share, *(HOLD_SHARE for _ in HOLDS), *(other_share for _ in others)]
+    script += rng.choices(["", *HOLDS, *others], weights, k=max(0, length - len(script)))
+    return script
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -62,26 +100,56 @@ def test_every_payment_reaches_the_central_once_through_kills_and_faults(
     rng = random.Random(run.seed)
     rounds = env_int("KIOSK_CHAOS_ROUNDS", 20)
     payments = env_int("KIOSK_CHAOS_PAYMENTS", 1000)
-    proxy = FaultProxy(live_central.url).start()
-    proxy.script(rng.choice(FAULTS) for _ in range(payments * 4))
+    churn = ConsumerChurn(
+        live_central.db_path, seed=rng.randrange(1, 2**31), after=DEMO_NOW + timedelta(days=1)
+    )
+    proxy = FaultProxy(live_central.url, fault_paths=(PUSH, PULL)).start()
+    proxy.script(
+        fault_script(rng, 2 * payments, clean_share=PUSH_CLEAN_SHARE, spaced=True), path=PUSH
+    )
+    proxy.script(fault_script(rng, payments, clean_share=PULL_CLEAN_SHARE, spaced=False), path=PULL)
+    proxy.page_limit = PAGE_LIMIT
     config = write_config(
         tmp_path,
         counter_id=live_central.counter_id,
         central_url=proxy.url,
         token=live_central.token,
+        read_timeout_s=READ_TIMEOUT_S,
     )
+    healthy = write_config(  # the same counter with its usual read timeout
+        tmp_path,
+        counter_id=live_central.counter_id,
+        central_url=proxy.url,
+        token=live_central.token,
+        name="kiosk-final.toml",
+    )
+
+    def publish(_round: int) -> None:
+        churn.publish(new=NEW_PER_ROUND, changed=CHANGED_PER_ROUND)
+
     try:
-        run_rounds(config, run, rng, rounds=rounds, payments=payments)
-        injected = Tally(fault for _, _, fault in proxy.seen if fault)
-        proxy.faults.clear()  # the network is healthy again
+        run_rounds(config, run, rng, rounds=rounds, payments=payments, while_running=publish)
+        injected = {
+            path: Tally(fault for _, seen_path, fault in proxy.seen if seen_path.startswith(path))
+            for path in (PUSH, PULL)
+        }
+        _, cursor_while_running = counter_cache(tmp_path / "data" / "kiosk.db", CURSOR_KEY)
+        proxy.clear()  # the network is healthy again
+        proxy.page_limit = None
         out = tmp_path / "sync.txt"
         with out.open("w") as handle:
-            code = kiosk_main(["--config", str(config), "sync", "--json"], out=handle)
+            code = kiosk_main(["--config", str(healthy), "sync", "--json"], out=handle)
     finally:
         proxy.stop()
+    print(f"faults injected: {injected}; consumer changes published: {churn.changes}")
     assert code == 0, run.why(f"the clean sync did not deliver: {out.read_text()}")
     assert run.kills >= rounds and len(run.reported) >= payments
-    assert len(injected) >= 5, run.why(f"too few kinds of fault were injected: {injected}")
+    for path, tally in injected.items():
+        missing = [fault for fault in FAULTS if not tally[fault]]
+        assert not missing, run.why(f"{path} never took these faults: {missing} ({tally})")
+    assert int(cursor_while_running or 0) > LIVE_CENTRAL_SEED, run.why(
+        "the counter pulled none of the changes published while it ran"
+    )
 
     db = tmp_path / "data" / "kiosk.db"
     rows = local_payments(db)
@@ -100,3 +168,12 @@ def test_every_payment_reaches_the_central_once_through_kills_and_faults(
     local = {(row["event_id"], row["receipt_no"], int(row["amount_paise"])) for row in rows}
     assert set(central) == local, run.why("the central's payments differ from the counter's")
     assert sum(paise for _, _, paise in central) == sum(paise for _, _, paise in local)
+
+    (central_digest, last_seq), (counter_digest, cursor) = (
+        central_cache(live_central.db_path),
+        counter_cache(db, CURSOR_KEY),
+    )
+    assert counter_digest == central_digest, run.why(
+        f"the counter's consumer cache {counter_digest} differs from the central's {central_digest}"
+    )
+    assert cursor == last_seq, run.why(f"the changes cursor {cursor} is not at the end {last_seq}")
