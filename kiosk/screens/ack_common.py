@@ -27,7 +27,7 @@ from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services import printing
 from kiosk.services.counter import IST
 from kiosk.widgets.key_chooser import KeyChooser
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 PRINTER_DOWN = (PrinterState.OFFLINE, PrinterState.ERROR)
 
@@ -211,9 +211,9 @@ class AcknowledgedScreen(SlipDoneScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="ack-box"):
             yield TLabel(self.NUMBER_KEY, classes="field-label")
-            yield Static(self.number, id="ack-number")
-            yield Static(id="ack-details", classes="ack-line")
-            yield Static(id="ack-print")
+            yield Plain(self.number, id="ack-number")
+            yield Plain(id="ack-details", classes="ack-line")
+            yield Plain(id="ack-print")
             yield TLabel("ack.next", classes="hint")
 
     def detail_lines(self) -> list[str]:

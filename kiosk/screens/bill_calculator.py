@@ -37,7 +37,7 @@ from kiosk.services.bill_estimate import (
 )
 from kiosk.services.counter import IST
 from kiosk.services.lookup import Lookup
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 FIELDS: tuple[str, ...] = ("category", "load", "units", "month")
 # A service's InvalidInput.field -> the input it is about.
@@ -129,10 +129,10 @@ class BillCalculatorScreen(CounterScreen):
                     with Vertical(classes="calc-field"):
                         yield TLabel(f"calculator.{name}", classes="calc-label")
                         yield Input(id=name, max_length=12)
-            yield Static(id="calc-categories")
-            yield Static(id="calc-consumer")
-            yield Static(id="calc-breakdown")
-            yield Static(id="calc-print")
+            yield Plain(id="calc-categories")
+            yield Plain(id="calc-consumer")
+            yield Plain(id="calc-breakdown")
+            yield Plain(id="calc-print")
 
     async def on_mount(self) -> None:
         outcome = await self.attempt(bill_categories)

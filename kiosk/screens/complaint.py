@@ -26,7 +26,7 @@ from kiosk.services.counter import Counter
 from kiosk.services.errors import NeedsConfirmation
 from kiosk.services.lookup import Lookup
 from kiosk.services.preferences import current_discom
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 DISCONNECTION = "disconnection_request"
 # DOMAIN.md's list, most frequent first; one key each (the keypad's digits, D apart).
@@ -136,7 +136,7 @@ class ComplaintScreen(CounterScreen):
         return FIELDS[1:] if self.lookup is not None else FIELDS
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="complaint-consumer")
+        yield Plain(id="complaint-consumer")
         with Horizontal(id="complaint-body"):
             with Vertical(id="complaint-side"):
                 yield TLabel("complaint.category", classes="field-label")
@@ -147,7 +147,7 @@ class ComplaintScreen(CounterScreen):
                 yield TLabel("complaint.disconnect_warning", id="disconnect-warning")
             with VerticalScroll(id="complaint-form"):
                 if self.lookup is None:
-                    yield Static(id="account-label", classes="field-label")
+                    yield Plain(id="account-label", classes="field-label")
                     yield Input(id="account", max_length=24)
                 yield TLabel("complaint.description", classes="field-label")
                 yield Input(id="description", max_length=1000)

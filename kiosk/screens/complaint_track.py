@@ -23,7 +23,7 @@ from kiosk.screens.base import CounterScreen
 from kiosk.screens.complaint import CATEGORIES, category_key
 from kiosk.services import printing
 from kiosk.services.complaints import ComplaintStatus, complaint_status
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 STATUSES = ("open", "in_progress", "resolved", "closed")
 
@@ -78,8 +78,8 @@ class ComplaintTrackScreen(CounterScreen):
                 yield Input(self.number, id="number", max_length=40)
                 yield TLabel("complaint_track.hint", classes="hint")
             with Vertical(id="track-result"):
-                yield Static(id="track-source")
-                yield Static(id="track-lines")
+                yield Plain(id="track-source")
+                yield Plain(id="track-lines")
 
     async def on_mount(self) -> None:
         self.query_one("#number", Input).focus()

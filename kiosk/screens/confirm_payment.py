@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from kiosk.domain.money import amount_in_words_en, amount_in_words_hi, format_inr
 from kiosk.screens.confirm_y import YesOnlyDialog
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 _REFERENCE_LABELS = {
     "upi": "pay_confirm.utr_label",
@@ -74,15 +74,15 @@ class ConfirmPayment(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="confirm-dialog"):
             yield TLabel("pay_confirm.title", classes="screen-title")
-            yield Static(id="confirm-consumer")
+            yield Plain(id="confirm-consumer")
             if self.summary.purpose_key:
                 yield TLabel(self.summary.purpose_key, id="confirm-purpose")
-            yield Static(id="confirm-amount", classes="confirm-amount")
-            yield Static(id="confirm-words")
-            yield Static(id="confirm-mode")
+            yield Plain(id="confirm-amount", classes="confirm-amount")
+            yield Plain(id="confirm-words")
+            yield Plain(id="confirm-mode")
             if self.summary.mode == "cash":
-                yield Static(id="confirm-tendered")
-                yield Static(id="confirm-change", classes="confirm-amount")
+                yield Plain(id="confirm-tendered")
+                yield Plain(id="confirm-change", classes="confirm-amount")
             yield TLabel("pay_confirm.keys", classes="hint")
 
     def on_mount(self) -> None:

@@ -26,7 +26,7 @@ from kiosk.services.counter import IST
 from kiosk.services.dead_letters import DeadLetterLine
 from kiosk.services.roles import may
 from kiosk.widgets.key_bar import KeyBar
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, PlainTable, TLabel, tr
 
 COLUMNS = ("when", "kind_col", "ref", "reason")
 
@@ -71,9 +71,9 @@ class DeadLettersScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         yield TLabel("dead_letters.explain", id="dead-explain", classes="hint")
-        table: DataTable[str | Text] = DataTable(id="dead-list", cursor_type="row")
+        table: DataTable[str | Text] = PlainTable(id="dead-list", cursor_type="row")
         yield table
-        yield Static(id="dead-reason")
+        yield Plain(id="dead-reason")
 
     @property
     def allowed(self) -> bool:
@@ -199,7 +199,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm"):
-            yield Static(id="question", classes="screen-title")
+            yield Plain(id="question", classes="screen-title")
             yield TLabel("dead_letters.confirm_keys", classes="hint")
 
     def on_mount(self) -> None:

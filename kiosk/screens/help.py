@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kiosk.screens.base import GLOBAL_KEYS, CounterScreen
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 # Keys the app binds everywhere but does not show on every key bar.
 MORE_KEYS: tuple[tuple[str, str], ...] = (
@@ -31,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield TLabel("help.title", classes="screen-title")
-            yield Static(id="help-keys")
+            yield Plain(id="help-keys")
             yield TLabel("help.close", classes="hint")
 
     def on_mount(self) -> None:

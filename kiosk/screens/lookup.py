@@ -28,7 +28,7 @@ from kiosk.services.consumer_search import (
     parse_query,
 )
 from kiosk.services.lookup import Lookup
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, PlainTable, TLabel
 
 COLUMNS = ("account", "discom", "name", "address", "due")
 
@@ -57,11 +57,11 @@ class LookupScreen(CounterScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="form"):
             with Horizontal(classes="lookup-row"):
-                yield Static("", id="discom", markup=False)
+                yield Plain("", id="discom")
                 yield Input(id="query", max_length=120)
             yield TLabel("lookup.discom_name", values={"code": "", "name": ""}, id="discom-name")
             yield TLabel("lookup.hint", classes="hint")
-        table: DataTable[str] = DataTable(id="results", cursor_type="row", classes="-none")
+        table: DataTable[str] = PlainTable(id="results", cursor_type="row", classes="-none")
         yield table
 
     async def on_mount(self) -> None:

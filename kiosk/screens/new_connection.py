@@ -28,7 +28,7 @@ from kiosk.services.connections import (
     request_connection,
 )
 from kiosk.services.id_proof import id_proof_for_storage
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("1", "lmv1-rural", "consumer.category_lmv1_rural"),
@@ -119,9 +119,9 @@ class NewConnectionScreen(CounterScreen):
             yield Input(id="load", restrict=r"[0-9.]*", max_length=8)
             yield TLabel("connection.id_type", classes="field-label")
             yield Choices(ID_PROOFS, inline=True, id="id-type")
-            yield Static(id="id-number-label", classes="field-label")
+            yield Plain(id="id-number-label", classes="field-label")
             yield Input(id="id-number", max_length=24)
-            yield Static(id="id-shown")
+            yield Plain(id="id-shown")
 
     def on_mount(self) -> None:
         self.input("applicant").focus()

@@ -50,7 +50,7 @@ from kiosk.services.upi import UpiRequest, upi_confirmation, upi_request
 from kiosk.services.upi_slip import print_upi_slip
 from kiosk.widgets.key_bar import KeyBar
 from kiosk.widgets.key_chooser import KeyChooser
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 from kiosk.widgets.upi_qr import UpiQr
 
 log = logging.getLogger(__name__)
@@ -258,10 +258,10 @@ class PaymentScreen(CounterScreen):
             # drawn wider or narrower than Rich measures it and shift the code apart.
             with Vertical(id="pay-qr"):
                 yield UpiQr(id="qr")
-                yield Static(id="qr-caption")
+                yield Plain(id="qr-caption")
             with Vertical(id="pay-form"):
-                yield Static(id="pay-consumer")
-                yield Static(id="pay-due")
+                yield Plain(id="pay-consumer")
+                yield Plain(id="pay-due")
                 yield TLabel("payment.amount", classes="field-label")
                 yield Input(id="amount", restrict=AMOUNT_CHARS, max_length=16)
                 yield ModeChooser(id="mode")
@@ -269,12 +269,12 @@ class PaymentScreen(CounterScreen):
                 with Vertical(id="fields-cash", classes="mode-fields"):
                     yield TLabel("payment.tendered", classes="pay-label")
                     yield Input(id="tendered", restrict=AMOUNT_CHARS, max_length=16)
-                    yield Static(id="change")
+                    yield Plain(id="change")
                 with Vertical(id="fields-upi", classes="mode-fields"):
                     yield TLabel("payment.utr", classes="pay-label")
                     yield Input(id="utr", restrict=r"[0-9]*", max_length=12)
-                    yield Static(id="upi-state")
-                    yield Static(id="slip-state")
+                    yield Plain(id="upi-state")
+                    yield Plain(id="slip-state")
                 with Vertical(id="fields-cheque", classes="mode-fields"):
                     yield TLabel("payment.cheque_no", classes="pay-label")
                     yield Input(id="cheque-no", restrict=r"[0-9]*", max_length=6)

@@ -27,7 +27,7 @@ from kiosk.screens.base import CounterScreen
 from kiosk.services.counter import IST
 from kiosk.services.lookup import Lookup
 from kiosk.services.readings import KnownReading, ReadingResult, last_known, record_reading
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 FIELDS = ("reading", "read-on", "photo")
 FIELD_INPUTS = {"reading": "reading", "reading date": "read-on", "photo": "photo"}
@@ -77,8 +77,8 @@ class ReadingScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reading-form"):
-            yield Static(id="reading-consumer")
-            yield Static(id="reading-last")
+            yield Plain(id="reading-consumer")
+            yield Plain(id="reading-last")
             yield TLabel("reading.reading", classes="field-label")
             yield Input(id="reading", restrict=r"[0-9]*", max_length=MAX_DIGITS)
             yield TLabel("reading.read_on", classes="field-label")

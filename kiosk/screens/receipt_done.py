@@ -20,7 +20,7 @@ from kiosk.domain.money import format_inr
 from kiosk.screens.slip_done import PrintWords, SlipDoneScreen
 from kiosk.services.payments import PaymentResult
 from kiosk.services.receipts import receipt_detail
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 
 class ReceiptDoneScreen(SlipDoneScreen):
@@ -74,10 +74,10 @@ class ReceiptDoneScreen(SlipDoneScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="done-box"):
             yield TLabel("done.receipt", classes="field-label")
-            yield Static(self.result.receipt_no, id="done-receipt")
-            yield Static(id="done-amount")
-            yield Static(id="change")
-            yield Static(id="done-print")
+            yield Plain(self.result.receipt_no, id="done-receipt")
+            yield Plain(id="done-amount")
+            yield Plain(id="change")
+            yield Plain(id="done-print")
             yield TLabel("done.next", classes="hint")
 
     async def read_print_state(self) -> str | None:

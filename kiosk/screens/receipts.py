@@ -31,7 +31,7 @@ from kiosk.services.counter import IST
 from kiosk.services.payments import CancelResult
 from kiosk.services.receipts import ReceiptLine
 from kiosk.widgets.key_bar import KeyBar
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, PlainTable, TLabel, literal, tr
 
 DEBOUNCE_S = 0.25
 LIMIT = 500  # a busy shift has a few hundred; search finds older ones
@@ -108,10 +108,10 @@ class ReceiptsScreen(CounterScreen):
         yield TLabel("receipts.scope_shift", id="scope")
         yield TLabel("receipts.search", classes="field-label")
         yield Input(id="search", max_length=60)
-        table: DataTable[str | Text] = DataTable(id="receipts-list", cursor_type="row")
+        table: DataTable[str | Text] = PlainTable(id="receipts-list", cursor_type="row")
         table.zebra_stripes = True
         yield table
-        yield Static(id="totals")
+        yield Plain(id="totals")
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).focus()
@@ -348,7 +348,7 @@ class ReceiptDetailScreen(ModalScreen[str | None]):
                 values={"receipt": self.line.receipt_no},
                 classes="screen-title",
             )
-            yield Static(id="detail-fields")
+            yield Plain(id="detail-fields")
             yield TLabel("receipts.detail.close", classes="hint")
             yield KeyBar(
                 [
@@ -385,7 +385,7 @@ class ReceiptDetailScreen(ModalScreen[str | None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, value in self.rows():
-            table.add_row(tr(self, key), value)
+            table.add_row(literal(tr(self, key)), literal(value))  # data: never markup
         self.query_one("#detail-fields", Static).update(table)
         self.query_one(KeyBar).localise()
 

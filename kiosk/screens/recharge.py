@@ -40,7 +40,7 @@ from kiosk.services.recharge import (
     recharge_status,
 )
 from kiosk.widgets.consumer_card import age_words
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 
 def commit_recharge(
@@ -158,12 +158,12 @@ class RechargeScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="rch-body"):
-            yield Static(id="rch-consumer")
-            yield Static(id="rch-refused")
-            yield Static(id="rch-balance")
-            yield Static(id="rch-source")
-            yield Static(id="rch-warning")
-            yield Static(id="rch-last")
+            yield Plain(id="rch-consumer")
+            yield Plain(id="rch-refused")
+            yield Plain(id="rch-balance")
+            yield Plain(id="rch-source")
+            yield Plain(id="rch-warning")
+            yield Plain(id="rch-last")
             with Vertical(id="rch-form"):
                 yield PresetChooser(id="presets")
                 yield TLabel("recharge.amount", classes="field-label")

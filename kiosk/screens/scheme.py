@@ -41,7 +41,7 @@ from kiosk.services.scheme import (
     scheme_view,
 )
 from kiosk.widgets.key_bar import KeyBar
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 OPTION_KEYS: dict[str, str] = {"1": "lump_sum", "2": "emi_750", "3": "emi_500"}
 NOTICE_CASES = ("theft", "rc")
@@ -134,12 +134,12 @@ class SchemeScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="scheme-body"):
-            yield Static(id="scheme-consumer", classes="scheme-line")
-            yield Static(id="scheme-case", classes="scheme-line")
-            yield Static(id="scheme-eligibility", classes="scheme-line")
-            yield Static(id="scheme-dues", classes="scheme-line")
-            yield Static(id="scheme-overbill", classes="scheme-line")
-            yield Static(id="scheme-provisional", classes="scheme-line")
+            yield Plain(id="scheme-consumer", classes="scheme-line")
+            yield Plain(id="scheme-case", classes="scheme-line")
+            yield Plain(id="scheme-eligibility", classes="scheme-line")
+            yield Plain(id="scheme-dues", classes="scheme-line")
+            yield Plain(id="scheme-overbill", classes="scheme-line")
+            yield Plain(id="scheme-provisional", classes="scheme-line")
             with Vertical(id="scheme-notice"):
                 yield TLabel("scheme.notice_hint", classes="hint")
                 with Horizontal(id="notice-fields"):
@@ -147,9 +147,9 @@ class SchemeScreen(CounterScreen):
                         with Vertical(classes="notice-field", id=f"row-{input_id}"):
                             yield TLabel(key, classes="notice-label")
                             yield Input(id=input_id, restrict=AMOUNT_CHARS, max_length=16)
-            yield Static(id="scheme-options")
-            yield Static(id="scheme-registered")
-            yield Static(id="scheme-notes", classes="scheme-line")
+            yield Plain(id="scheme-options")
+            yield Plain(id="scheme-registered")
+            yield Plain(id="scheme-notes", classes="scheme-line")
 
     async def on_mount(self) -> None:
         self.body.focus()

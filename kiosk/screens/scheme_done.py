@@ -29,7 +29,7 @@ from kiosk.services.scheme import (
     registration_status,
     reprint_acknowledgement,
 )
-from kiosk.widgets.text import TLabel
+from kiosk.widgets.text import Plain, TLabel
 
 
 def grouped(schedule: tuple[tuple[date, int], ...]) -> list[tuple[date, date, int, int]]:
@@ -76,12 +76,12 @@ class SchemeDoneScreen(SlipDoneScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="sd-box"):
             yield TLabel("scheme.done_number", classes="field-label")
-            yield Static(self.result.local_no, id="sd-number")
-            yield Static(id="sd-central", classes="sd-line")
-            yield Static(id="sd-terms", classes="sd-line")
-            yield Static(id="sd-fee", classes="sd-line")
-            yield Static(id="sd-schedule", classes="sd-line")
-            yield Static(id="sd-print")
+            yield Plain(self.result.local_no, id="sd-number")
+            yield Plain(id="sd-central", classes="sd-line")
+            yield Plain(id="sd-terms", classes="sd-line")
+            yield Plain(id="sd-fee", classes="sd-line")
+            yield Plain(id="sd-schedule", classes="sd-line")
+            yield Plain(id="sd-print")
             yield TLabel("scheme.done_next", classes="hint")
 
     @property

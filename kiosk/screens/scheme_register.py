@@ -36,7 +36,7 @@ from kiosk.services.lookup import Lookup
 from kiosk.services.payments import PaymentRequest
 from kiosk.services.scheme import SchemeRequest, SchemeResult, check_registration, register_scheme
 from kiosk.widgets.key_chooser import KeyChooser
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 PROOFS: tuple[tuple[str, str], ...] = (
     ("A", "aadhaar"),
@@ -127,14 +127,14 @@ class SchemeRegisterScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="reg-body"):
-            yield Static(id="reg-consumer", classes="reg-line")
-            yield Static(id="reg-option", classes="reg-line")
-            yield Static(id="reg-fee", classes="reg-line")
+            yield Plain(id="reg-consumer", classes="reg-line")
+            yield Plain(id="reg-option", classes="reg-line")
+            yield Plain(id="reg-fee", classes="reg-line")
             yield ProofChooser(id="id-kind")
             with Horizontal(classes="reg-row"):
                 yield TLabel("scheme.id_number", classes="reg-label", id="id-number-label")
                 yield Input(id="id-number", password=True, max_length=20)
-                yield Static(id="id-masked")
+                yield Plain(id="id-masked")
             with Horizontal(classes="reg-row"):
                 yield TLabel("scheme.mobile", classes="reg-label")
                 yield Input(id="mobile", restrict=r"[0-9+ ]*", max_length=14)

@@ -44,7 +44,7 @@ from kiosk.services.shifts import (
     report_print_state,
 )
 from kiosk.widgets.key_bar import KeyBar
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, literal, tr
 
 State = Literal["x", "count", "z"]
 PRINT_POLL_S = 0.5
@@ -109,8 +109,10 @@ def report_table(node: object, doc: ShiftReportDoc) -> Table:
     table.add_row(
         tr(node, "shift.row.cancelled"), str(doc.cancelled_count), format_inr(doc.cancelled_paise)
     )
-    table.add_row(tr(node, "shift.row.first"), "", doc.first_receipt or "-")
-    table.add_row(tr(node, "shift.row.last"), "", doc.last_receipt or "-", end_section=True)
+    table.add_row(tr(node, "shift.row.first"), "", literal(doc.first_receipt or "-"))
+    table.add_row(
+        tr(node, "shift.row.last"), "", literal(doc.last_receipt or "-"), end_section=True
+    )
     table.add_row(
         Text(tr(node, "shift.row.expected"), "bold"),
         "",
@@ -165,8 +167,8 @@ class ConfirmClose(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="close-dialog"):
-            yield Static(id="close-title", classes="screen-title")
-            yield Static(id="close-figures")
+            yield Plain(id="close-title", classes="screen-title")
+            yield Plain(id="close-figures")
             yield TLabel("shift.confirm.warning", id="close-warning")
             yield TLabel("shift.confirm.keys", classes="hint")
 
@@ -279,16 +281,16 @@ class ShiftScreen(CounterScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="shift-body"):
-            yield Static(id="shift-head")
-            yield Static(id="shift-report")
-            yield Static(id="shift-cancelled")
-            yield Static(id="shift-closed")
-            yield Static(id="shift-print")
+            yield Plain(id="shift-head")
+            yield Plain(id="shift-report")
+            yield Plain(id="shift-cancelled")
+            yield Plain(id="shift-closed")
+            yield Plain(id="shift-print")
             with Vertical(id="count-box"):
                 yield TLabel("shift.count.label", classes="field-label")
                 yield Input(id="counted", max_length=20)
                 yield TLabel("shift.count.hint", classes="hint")
-            yield Static(id="reconcile")
+            yield Plain(id="reconcile")
 
     def on_mount(self) -> None:
         self.query_one("#count-box").display = False

@@ -23,7 +23,7 @@ from kiosk.services.consumer_card import CardDetails, PaymentLine, ReliefHint
 from kiosk.services.counter import IST
 from kiosk.services.lookup import Lookup
 from kiosk.widgets.consumption_chart import ConsumptionChart
-from kiosk.widgets.text import TLabel, tr
+from kiosk.widgets.text import Plain, TLabel, tr
 
 Translate = Callable[..., str]
 
@@ -249,7 +249,7 @@ class ConsumerCard(Vertical):
             with Vertical(classes="card-main"):
                 for part in PARTS:
                     classes = "card-line card-gap" if part in gaps else "card-line"
-                    yield Static(id=f"card-{part}", classes=classes, markup=False)
+                    yield Plain(id=f"card-{part}", classes=classes)
             with Vertical(classes="card-side"):
                 yield TLabel("consumer.consumption_title", classes="card-line")
                 yield ConsumptionChart(self.lookup.snapshot.consumption, id="card-consumption")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from textual.widgets import Static
+from kiosk.widgets.text import Plain
 
 Tone = Literal["error", "info", "warning", "ok"]
 
 
-class MessageLine(Static):
-    """Shows one message; the tone sets its colour (and a word, for monochrome screens)."""
+class MessageLine(Plain):
+    """Shows one message; the tone sets its colour (and a word, for monochrome screens).
+
+    Literal text (markup off): messages echo what the operator typed and what the central
+    replied, where ``[/]`` is data, not a tag."""
 
     DEFAULT_CLASSES = "message-line"
 
