@@ -16,6 +16,7 @@ from kiosk.domain.errors import InvalidInput
 from kiosk.i18n import Translator
 from kiosk.services.errors import ServiceError
 from kiosk.services.station import Station
+from kiosk.store.errors import StoreError
 from kiosk.widgets.key_bar import KeyBar
 from kiosk.widgets.message_line import MessageLine, Tone
 from kiosk.widgets.status_bar import StatusBar
@@ -65,6 +66,36 @@ def plain_error(exc: Exception) -> str:
     return str(exc)
 
 
+# How the store words a write SQLite refused (kiosk.store.db._PLAIN_REASONS), and the
+# catalogue sentence the operator reads instead, in their language.
+_STORAGE_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("the disk is full", "errors.disk_full"),
+    ("read-only", "errors.read_only"),
+)
+
+
+def storage_error(tr: Translator, exc: StoreError) -> str:
+    """What the operator reads when the counter's database refused to save.
+
+    The store rolled the action back (its transaction never half-commits), so every
+    sentence can say nothing was saved; the supervisor is the one who can free the disk
+    or fix the file. A cause not named here keeps the store's own sentence as the detail.
+    """
+    said = str(exc)
+    key = next((key for needle, key in _STORAGE_MESSAGES if needle in said), None)
+    return tr(key) if key else tr("errors.storage", detail=said)
+
+
+def refusal(tr: Translator, exc: Exception) -> str | None:
+    """The operator's sentence for an exception a service call may raise on purpose
+    (bad input, a refusal, a database that cannot save); None for a bug."""
+    if isinstance(exc, (InvalidInput, ServiceError)):
+        return plain_error(exc)
+    if isinstance(exc, StoreError):
+        return storage_error(tr, exc)
+    return None
+
+
 class CounterScreen(Screen[Any]):
     """Status bar, a title, the body, a message line and the key bar."""
 
@@ -105,13 +136,18 @@ class CounterScreen(Screen[Any]):
         """Call a service on the database thread; a refusal becomes the message line."""
         try:
             value = await self.desk.station.call(fn, *args, **kwargs)
-        except (InvalidInput, ServiceError) as exc:
-            message = plain_error(exc)
-            self.say(message, "error")
-            return Outcome(False, error=message)
-        except Exception as exc:  # a bug or a broken disk: say so, keep the screen alive
-            log.exception("service call %s failed", getattr(fn, "__name__", fn))
-            message = self.tr("errors.unexpected", detail=type(exc).__name__)
+        except Exception as exc:  # a refusal, a full disk or a bug: say so, keep the screen
+            message = self.failure(fn, exc)
             self.say(message, "error")
             return Outcome(False, error=message)
         return Outcome(True, value)
+
+    def failure(self, fn: object, exc: Exception) -> str:
+        """The message line for a service call that raised; a bug is logged with its trace."""
+        message = refusal(self.desk.tr, exc)
+        if message is None:
+            log.exception("service call %s failed", getattr(fn, "__name__", fn))
+            return self.tr("errors.unexpected", detail=type(exc).__name__)
+        if isinstance(exc, StoreError):  # the supervisor will ask: leave it in the log
+            log.error("service call %s: %s", getattr(fn, "__name__", fn), exc)
+        return message

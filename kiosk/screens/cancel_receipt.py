@@ -18,12 +18,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from kiosk.domain.errors import InvalidInput
 from kiosk.domain.money import format_inr
-from kiosk.screens.base import plain_error
+from kiosk.screens.base import refusal
 from kiosk.screens.login import PIN_INPUT
 from kiosk.services import auth, payments
-from kiosk.services.errors import ServiceError
 from kiosk.services.receipts import ReceiptLine
 from kiosk.services.roles import may
 from kiosk.widgets.key_bar import KeyBar
@@ -191,9 +189,10 @@ class CancelReceiptScreen(ModalScreen[payments.CancelResult | None]):
         station = self.app.station  # type: ignore[attr-defined]
         try:
             return await station.call(fn, *args, **kwargs)
-        except (InvalidInput, ServiceError) as exc:
-            self.say(plain_error(exc))
-        except Exception as exc:  # a bug or a broken disk: say so, keep the screen alive
-            log.exception("service call %s failed", getattr(fn, "__name__", fn))
-            self.say(self.tr("errors.unexpected", detail=type(exc).__name__))
+        except Exception as exc:  # a refusal, a full disk or a bug: say so, keep the screen
+            message = refusal(self.app.tr, exc)  # type: ignore[attr-defined]
+            if message is None:
+                log.exception("service call %s failed", getattr(fn, "__name__", fn))
+                message = self.tr("errors.unexpected", detail=type(exc).__name__)
+            self.say(message)
         return None
