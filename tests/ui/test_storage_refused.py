@@ -1,11 +1,11 @@
 """A full disk or a read-only database, seen from the counter screen: the operator reads
 what happened in their language, and nothing was saved (no payment row, no receipt
-number used, no login audited).
+number used, no login audited, no cancellation).
 
 The faults are real SQLite refusals on the app's own connection (the technique of
 tests/chaos/test_disk_full_and_read_only.py): ``PRAGMA max_page_count`` pinned to the
 file's size and filled up (SQLITE_FULL, as on a full disk), or ``PRAGMA query_only``
-(SQLITE_READONLY). Runs in about 6 s.
+(SQLITE_READONLY). Runs in about 7 s.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ from kiosk.screens.login import LoginScreen
 from kiosk.screens.receipt_done import ReceiptDoneScreen
 from kiosk.services.counter import Counter
 from kiosk.services.payments import record_payment
+from kiosk.services.receipts import receipt_detail
 from kiosk.services.recording import audit
 from kiosk.store.db import transaction
 from kiosk.store.errors import StoreError
 from tests.services.support import cash, db_state
-from tests.ui.support import message, rows, sign_in, until
+from tests.ui.support import SUPERVISOR, SUPERVISOR_PIN, message, rows, sign_in, until
 from tests.ui.test_payment import open_payment
+from tests.ui.test_receipts import fill_cancel, message_of, open_cancel, open_receipts, pay
 
 SIZE = (100, 30)
 MOST_WRITES = 5_000  # a pinned file fills up long before this
@@ -138,3 +140,20 @@ async def test_a_login_on_a_full_or_read_only_disk_says_so_in_the_operators_lang
         assert app.operator is None
         assert message(login) == said(f"errors.{fault}", language)
         assert await app.station.call(state) == before  # no audit row, no failed-try count
+
+
+async def test_a_cancellation_on_a_read_only_disk_says_so_and_the_receipt_stays_valid(
+    app: KioskApp,
+) -> None:
+    async with app.run_test(size=(110, 34)) as pilot:
+        paid = await pay(app, cash(1_000_00))
+        await open_receipts(pilot)
+        modal = await open_cancel(pilot, paid.receipt_no)
+        await app.station.call(read_only)
+        before = await app.station.call(state)
+        await fill_cancel(pilot, "Wrong account typed", SUPERVISOR, SUPERVISOR_PIN)
+
+        assert pilot.app.screen is modal  # still open: the supervisor can retry
+        assert message_of(modal) == said("errors.read_only")
+        assert await app.station.call(state) == before
+        assert (await app.station.call(receipt_detail, paid.receipt_no)).status == "valid"
