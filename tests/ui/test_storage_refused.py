@@ -5,7 +5,7 @@ number used, no login audited, no cancellation).
 The faults are real SQLite refusals on the app's own connection (the technique of
 tests/chaos/test_disk_full_and_read_only.py): ``PRAGMA max_page_count`` pinned to the
 file's size and filled up (SQLITE_FULL, as on a full disk), or ``PRAGMA query_only``
-(SQLITE_READONLY). Runs in about 7 s.
+(SQLITE_READONLY). Runs in about 11 s.
 """
 
 from __future__ import annotations
