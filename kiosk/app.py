@@ -346,14 +346,16 @@ class KioskApp(App[None]):
 
     def action_sync_now(self) -> None:
         self.station.sync_now()
-        self.notify(self.tr("status.sync_requested"), timeout=3)
+        self.notify(self.tr("status.sync_requested"), timeout=3, markup=False)
 
     def action_outage(self) -> None:
         if self.demo is None or self.demo.toggle_outage is None:
             return
         down = self.demo.toggle_outage()
         self.station.sync_now()
-        self.notify(self.tr("demo.outage_on" if down else "demo.outage_off"), timeout=4)
+        self.notify(
+            self.tr("demo.outage_on" if down else "demo.outage_off"), timeout=4, markup=False
+        )
 
     def action_switch_language(self) -> None:
         self.language = self.tr.switch()

@@ -14,9 +14,8 @@ from textual.screen import Screen
 from kiosk.config_file import Basics
 from kiosk.domain.errors import InvalidInput
 from kiosk.i18n import Translator
-from kiosk.services.errors import ServiceError
+from kiosk.services.errors import ServiceError, StoreError
 from kiosk.services.station import Station
-from kiosk.store.errors import StoreError
 from kiosk.widgets.key_bar import KeyBar
 from kiosk.widgets.message_line import MessageLine, Tone
 from kiosk.widgets.status_bar import StatusBar

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from kiosk.domain.errors import InvalidInput
+from kiosk.store.errors import StoreError  # a write the disk refused: screens word it
 
-__all__ = ["InvalidInput", "NeedsConfirmation", "NotAllowed", "NotFound", "ServiceError"]
+__all__ = [
+    "InvalidInput",
+    "NeedsConfirmation",
+    "NotAllowed",
+    "NotFound",
+    "ServiceError",
+    "StoreError",
+]
 
 
 class ServiceError(Exception):
