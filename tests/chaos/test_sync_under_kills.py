@@ -66,28 +66,30 @@ FAULTS = (
     "html:502",
     "truncate",
 )
-# A pull runs only after a push that met no fault: pulls are few, so their script is
-# kinder and its first block has no clean requests between the faults.
-PUSH_CLEAN_SHARE, PULL_CLEAN_SHARE = 0.35, 0.5
-HOLD_SHARE = 0.003  # of each hold kind, after the first block
+# A fault is followed by up to this many clean requests (uniform). Pushes need runs of
+# clean ones: a sync that meets a fault leaves its backlog for the next, which sends it in
+# several batches, so scattered faults would stop every sync and the pull that follows a
+# complete push would never run. Pulls come only after such pushes: fewer clean ones.
+PUSH_CLEAN_RUN, PULL_CLEAN_RUN = 6, 1
+HOLD_WEIGHT = 0.03  # of each hold kind against 1 of every other fault, after the first block
 PAGE_LIMIT = 7  # consumer changes per page during the rounds
 NEW_PER_ROUND, CHANGED_PER_ROUND = 8, 6
 
 
-def fault_script(rng: random.Random, length: int, *, clean_share: float, spaced: bool) -> list[str]:
-    """Every kind once, shuffled (``spaced``: each followed by a clean request); then draws.
+def fault_script(rng: random.Random, length: int, *, clean_run: int) -> list[str]:
+    """Faults, each followed by 0 to ``clean_run`` clean requests; every kind comes first.
 
-    The first block makes every run inject every kind (the run makes hundreds of pushes
-    and dozens of pulls); the draws after it keep ``clean_share`` of the requests clean,
-    so some syncs complete and pulls happen, and hold few (each costs a read timeout).
+    The first block (every kind once, shuffled) makes every run inject every kind: the
+    run makes hundreds of pushes and dozens of pulls. The faults drawn after it hold few
+    requests (each costs the counter a read timeout).
     """
     first = list(FAULTS)
     rng.shuffle(first)
-    script = [step for fault in first for step in ((fault, "") if spaced else (fault,))]
-    others = [fault for fault in FAULTS if fault not in HOLDS]
-    other_share = (1 - clean_share - HOLD_SHARE * len(HOLDS)) / len(others)
-    weights = [clean_share, *(HOLD_SHARE for _ in HOLDS), *(other_share for _ in others)]
-    script += rng.choices(["", *HOLDS, *others], weights, k=max(0, length - len(script)))
+    weights = [HOLD_WEIGHT if fault in HOLDS else 1.0 for fault in FAULTS]
+    script: list[str] = []
+    while len(script) < length:
+        fault = first.pop() if first else rng.choices(FAULTS, weights)[0]
+        script += [fault, *([""] * rng.randint(0, clean_run))]
     return script
 
 
@@ -104,10 +106,8 @@ def test_every_payment_reaches_the_central_once_through_kills_and_faults(
         live_central.db_path, seed=rng.randrange(1, 2**31), after=DEMO_NOW + timedelta(days=1)
     )
     proxy = FaultProxy(live_central.url, fault_paths=(PUSH, PULL)).start()
-    proxy.script(
-        fault_script(rng, 2 * payments, clean_share=PUSH_CLEAN_SHARE, spaced=True), path=PUSH
-    )
-    proxy.script(fault_script(rng, payments, clean_share=PULL_CLEAN_SHARE, spaced=False), path=PULL)
+    proxy.script(fault_script(rng, 2 * payments, clean_run=PUSH_CLEAN_RUN), path=PUSH)
+    proxy.script(fault_script(rng, payments, clean_run=PULL_CLEAN_RUN), path=PULL)
     proxy.page_limit = PAGE_LIMIT
     config = write_config(
         tmp_path,
