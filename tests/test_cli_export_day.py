@@ -14,26 +14,22 @@ import pytest
 from kiosk.cli import main
 from kiosk.config import load_settings
 from kiosk.services.runtime import open_counter
-from tests.support.cli_staff import OPERATOR, SUPERVISOR, add_cli_staff, run_as
+from tests.support.cli_staff import (
+    OPERATOR,
+    SUPERVISOR,
+    add_cli_staff,
+    run_as,
+    write_cli_config,
+)
 
 PAY = ["pay", "--account", "MVVNL:1234567890", "--amount", "1234.50", "--mode", "cash"]
 
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        '[counter]\nid = "CSC-LKO-0001"\nname = "Export test"\ndiscoms = ["MVVNL"]\n'
-        '[operator]\ndefault_id = "op1"\n'
-        f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
-        '[printer]\nkind = "dummy"\n',
-        encoding="utf-8",
-    )
+    path = write_cli_config(tmp_path, monkeypatch, "Export test")
     add_cli_staff(path)  # exporting the day is a supervisor's (kiosk.services.roles)
-    return str(path)
+    return path
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:

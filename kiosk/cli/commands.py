@@ -253,6 +253,20 @@ _FIELD_TO_ARGUMENT = {
 }
 
 
+# The commands that need the counter's config, by name: they all start the same way.
+_WITH_SETTINGS: dict[str, Callable[[argparse.Namespace, KioskSettings, TextIO], int]] = {
+    "pay": counter_commands.run_pay,
+    "sync": counter_commands.run_sync,
+    "status": counter_commands.run_status,
+    "export-day": day_commands.run_export_day,
+    "audit": audit_commands.run_audit_verify,
+    "purge": purge_commands.run_purge,
+    "operators": operators_commands.run_operators,
+}
+# Those with a second word, for the error prefix ("kiosk audit verify: ...").
+_SUBCOMMAND = {"audit": "audit_command", "operators": "operators_command"}
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     parser = build_parser()
@@ -278,31 +292,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             settings = _settings_if_any(args.config)
             run = _calc_bill if args.calc_command == "bill" else _calc_relief
             return run(args, settings, out)
-        if args.command in ("pay", "sync", "status"):
-            prog = f"kiosk {args.command}"
+        if args.command in _WITH_SETTINGS:
+            sub = _SUBCOMMAND.get(args.command)
+            prog = f"kiosk {args.command}" + (f" {getattr(args, sub)}" if sub else "")
             settings = load_settings(find_config(args.config))
-            run = {
-                "pay": counter_commands.run_pay,
-                "sync": counter_commands.run_sync,
-                "status": counter_commands.run_status,
-            }[args.command]
-            return run(args, settings, out)
-        if args.command == "export-day":
-            prog = "kiosk export-day"
-            settings = load_settings(find_config(args.config))
-            return day_commands.run_export_day(args, settings, out)
-        if args.command == "audit":
-            prog = f"kiosk audit {args.audit_command}"
-            settings = load_settings(find_config(args.config))
-            return audit_commands.run_audit_verify(args, settings, out)
-        if args.command == "purge":
-            prog = "kiosk purge"
-            settings = load_settings(find_config(args.config))
-            return purge_commands.run_purge(args, settings, out)
-        if args.command == "operators":
-            prog = f"kiosk operators {args.operators_command}"
-            settings = load_settings(find_config(args.config))
-            return operators_commands.run_operators(args, settings, out)
+            return _WITH_SETTINGS[args.command](args, settings, out)
         if args.command == "printer-test":
             prog = "kiosk printer-test"
             return printing_commands.run_printer_test(args, out)

@@ -26,6 +26,7 @@ from tests.services.support import (
     cache,
 )
 from tests.services.test_scheme import fee_by_cash, scheme_request
+from tests.support.cli_staff import write_cli_config
 from tests.support.live_central import LiveCentral
 from tests.sync.conftest import settings_for
 
@@ -75,15 +76,4 @@ def register_with_aadhaar(counter: Counter, mobile: str) -> str:
 @pytest.fixture
 def cli_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A config file for ``kiosk`` commands, with its own data folder and no printer."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    path = tmp_path / "kiosk.toml"
-    path.write_text(
-        '[counter]\nid = "CSC-LKO-0001"\nname = "Security test"\ndiscoms = ["MVVNL"]\n'
-        '[operator]\ndefault_id = "op1"\n'
-        f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
-        '[printer]\nkind = "dummy"\n',
-        encoding="utf-8",
-    )
-    return str(path)
+    return write_cli_config(tmp_path, monkeypatch, "Security test")

@@ -21,6 +21,23 @@ OPERATOR = "op1"
 PIN = "2580"
 
 
+def write_cli_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> str:
+    """A config file for ``kiosk`` commands, alone on this machine: its own data folder,
+    no printer, no other config found (cwd, ``KIOSK_CONFIG``, the user folder)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f'[counter]\nid = "CSC-LKO-0001"\nname = "{name}"\ndiscoms = ["MVVNL"]\n'
+        f'[operator]\ndefault_id = "{OPERATOR}"\n'
+        f'[storage]\ndata_dir = "{(tmp_path / "data").as_posix()}"\n'
+        '[printer]\nkind = "dummy"\n',
+        encoding="utf-8",
+    )
+    return str(path)
+
+
 def add_cli_staff(config: str | Path) -> None:
     """An admin, a supervisor and an operator, each with PIN, in the config's database."""
     counter = open_counter(load_settings(Path(config)))
